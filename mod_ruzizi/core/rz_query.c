@@ -1,0 +1,1 @@
+/* rz_query.c: placeholder, being written */

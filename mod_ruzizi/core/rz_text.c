@@ -1,0 +1,1 @@
+/* rz_text.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_time.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_validate.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_system.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_system.h: placeholder, being written */

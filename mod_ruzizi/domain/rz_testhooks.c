@@ -1,0 +1,1 @@
+/* rz_testhooks.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_request.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_request.h: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_response.c: placeholder, being written */

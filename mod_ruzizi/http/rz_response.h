@@ -1,0 +1,1 @@
+/* rz_response.h: placeholder, being written */

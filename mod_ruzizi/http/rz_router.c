@@ -1,0 +1,1 @@
+/* rz_router.c: placeholder, being written */

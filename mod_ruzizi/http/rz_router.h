@@ -1,0 +1,1 @@
+/* rz_router.h: placeholder, being written */

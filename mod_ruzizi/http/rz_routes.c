@@ -1,0 +1,1 @@
+/* rz_routes.c: placeholder, being written */

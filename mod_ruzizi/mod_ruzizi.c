@@ -1,0 +1,1 @@
+/* mod_ruzizi.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_cmds.c: placeholder, being written */

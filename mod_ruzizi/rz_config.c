@@ -1,0 +1,1 @@
+/* rz_config.c: placeholder, being written */

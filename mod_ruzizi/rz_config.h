@@ -1,0 +1,1 @@
+/* rz_config.h: placeholder, being written */

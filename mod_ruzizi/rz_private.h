@@ -1,0 +1,1 @@
+/* rz_private.h: placeholder, being written */

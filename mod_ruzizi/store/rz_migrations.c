@@ -1,0 +1,1 @@
+/* rz_migrations.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_migrations.h: placeholder, being written */

@@ -1,0 +1,1 @@
+/* rz_store.c: placeholder, being written */

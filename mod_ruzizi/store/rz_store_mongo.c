@@ -1,0 +1,1 @@
+/* rz_store_mongo.c: placeholder, being written */

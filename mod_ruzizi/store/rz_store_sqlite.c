@@ -1,0 +1,1 @@
+/* rz_store_sqlite.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* test_json.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* test_query.c: placeholder, being written */

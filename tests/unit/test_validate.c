@@ -1,0 +1,1 @@
+/* test_validate.c: placeholder, being written */

@@ -1,0 +1,1 @@
+/* unit_suites.h: placeholder, being written */
