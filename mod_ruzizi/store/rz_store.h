@@ -62,6 +62,11 @@ rz_status_t rz_store_session(rz_sess_t **out, rz_store_t *st, apr_pool_t *pool);
 /* Round-trip to the server within timeout_ms; RZ_OK or RZ_UNAVAILABLE. */
 rz_status_t rz_store_ping(rz_sess_t *s, int timeout_ms);
 
+/* Checks that the deployment is usable, with one clear message in *err (in the session pool) when
+ * not: SQLite: the file opens read-write in WAL mode; MongoDB: the server is a replica set member
+ * (one member allowed; transactions need it) -> otherwise RZ_INVALID. */
+rz_status_t rz_store_check(rz_sess_t *s, const char **err);
+
 /* After a failed call: a short message for the log (no credentials, no document contents). */
 const char *rz_store_last_error(const rz_sess_t *s);
 

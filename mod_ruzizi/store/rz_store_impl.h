@@ -17,6 +17,7 @@ typedef struct rz_store_ops_t {
     rz_status_t (*open)(rz_store_t *st, const char *uri, const char **err);
     rz_status_t (*session)(rz_sess_t *s);           /* acquire s->conn; release via s->pool cleanup */
     rz_status_t (*ping)(rz_sess_t *s, int timeout_ms);
+    rz_status_t (*check)(rz_sess_t *s, const char **err);
     rz_status_t (*ensure_collection)(rz_sess_t *s, const char *coll, const rz_index_def_t *idx,
                                      int nidx);
     rz_status_t (*insert)(rz_sess_t *s, const char *coll, json_t *doc);
