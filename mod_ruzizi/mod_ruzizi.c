@@ -1,1 +1,201 @@
-/* mod_ruzizi.c: placeholder, being written */
+/* mod_ruzizi.c: the module record and the hook bodies (config checks, child init, raw paths, handler). */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+
+#include "apr_file_io.h"
+#include "apr_hash.h"
+#include "apr_strings.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include "rz_config.h"
+#include "rz_private.h"
+
+#include "domain/rz_system.h"
+#include "http/rz_request.h"
+#include "http/rz_response.h"
+#include "http/rz_router.h"
+#include "store/rz_store.h"
+
+#define RZ_SECRET_MAX 4096
+
+/* Reads a secret file at start-up (SPEC 8.12): refused when writable by group or others, a warning
+ * when readable by them. Returns the trimmed content in p, or NULL with *err set. */
+static const char *read_secret_file(apr_pool_t *p, server_rec *s, const char *directive,
+                                    const char *path, const char **err)
+{
+    struct stat sb;
+    apr_file_t *f;
+    char buf[RZ_SECRET_MAX + 1];
+    apr_size_t n = RZ_SECRET_MAX;
+    char *text;
+    size_t len;
+
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        *err = apr_psprintf(p, "%s: cannot read %s", directive, path);
+        return NULL;
+    }
+    if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+        *err = apr_psprintf(p, "%s: %s is writable by group or others; make it 0600 root", directive,
+                            path);
+        return NULL;
+    }
+    if (sb.st_mode & (S_IRGRP | S_IROTH)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     RZ_LOGNO(00101) "%s: %s is readable by group or others; make it 0600 root",
+                     directive, path);
+    }
+    if (apr_file_open(&f, path, APR_FOPEN_READ, 0, p) != APR_SUCCESS) {
+        *err = apr_psprintf(p, "%s: cannot open %s", directive, path);
+        return NULL;
+    }
+    if (apr_file_read(f, buf, &n) != APR_SUCCESS && n == 0) {
+        n = 0;
+    }
+    apr_file_close(f);
+    buf[n] = '\0';
+    text = apr_pstrdup(p, buf);
+    len = strlen(text);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ')) {
+        text[--len] = '\0';
+    }
+    if (!len) {
+        *err = apr_psprintf(p, "%s: %s is empty", directive, path);
+        return NULL;
+    }
+    sodium_memzero(buf, sizeof(buf));
+    return text;
+}
+
+/* check_config runs for `apachectl configtest` too, so bad files fail the test there. */
+static int rz_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    server_rec *cur;
+    const char *err = NULL;
+
+    for (cur = s; cur; cur = cur->next) {
+        rz_srv_conf_t *sc = rz_config_server(cur);
+        if (sc->store_uri_file && !sc->store_uri) {
+            const char *uri = read_secret_file(pconf, cur, "RuziziStoreUriFile",
+                                               sc->store_uri_file, &err);
+            if (!uri) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur, RZ_LOGNO(00102) "%s", err);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            if (strncmp(uri, "sqlite:/", 8) != 0 && strncmp(uri, "mongodb://", 10) != 0
+                && strncmp(uri, "mongodb+srv://", 14) != 0) {
+                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur,
+                             RZ_LOGNO(00103) "RuziziStoreUriFile: %s does not hold a store URI",
+                             sc->store_uri_file);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            sc->store_uri = uri;
+        }
+    }
+    return OK;
+}
+
+static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    if (sodium_init() < 0) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, RZ_LOGNO(00104) "libsodium failed to start");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!rz_config_server(s)->store_uri) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     RZ_LOGNO(00105) "RuziziStore is not set: the API answers 503 until it is");
+    }
+    rz_system_mark_start();
+    return OK;
+}
+
+/* Opens each distinct store once per child (never in the parent: MongoDB pools must not cross a
+ * fork) and checks the deployment (replica set for MongoDB) with one clear log line. */
+static void rz_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_hash_t *opened = apr_hash_make(pchild);
+    server_rec *cur;
+
+    if (sodium_init() < 0) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, RZ_LOGNO(00106) "libsodium failed to start");
+        return;
+    }
+    for (cur = s; cur; cur = cur->next) {
+        rz_srv_conf_t *sc = rz_config_server(cur);
+        rz_store_t *st;
+        const char *err = NULL;
+        apr_pool_t *tmp;
+        rz_sess_t *sess;
+
+        if (!sc->store_uri) {
+            continue;
+        }
+        st = apr_hash_get(opened, sc->store_uri, APR_HASH_KEY_STRING);
+        if (st) {
+            sc->store = st;
+            continue;
+        }
+        if (rz_store_open(&st, sc->store_uri, pchild, &err) != RZ_OK) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, cur, RZ_LOGNO(00107) "store: %s", err);
+            continue;
+        }
+        apr_hash_set(opened, sc->store_uri, APR_HASH_KEY_STRING, st);
+        sc->store = st;
+        apr_pool_create(&tmp, pchild);
+        if (rz_store_session(&sess, st, tmp) == RZ_OK && rz_store_check(sess, &err) == RZ_INVALID) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, cur, RZ_LOGNO(00108) "store: %s", err);
+        }
+        apr_pool_destroy(tmp);
+    }
+}
+
+/* The raw-path rules of SPEC 2.1 must see the request line before httpd decodes and normalises
+ * the path (and answers %2F / %00 itself with HTML). Also stamps every /api request with its id
+ * and the security headers, so even httpd's own error responses carry them. */
+static int rz_post_read_request(request_rec *r)
+{
+    const char *path = r->parsed_uri.path;
+
+    if (!path || strncmp(path, "/api", 4) != 0 || (path[4] != '\0' && path[4] != '/')) {
+        return DECLINED;
+    }
+    rz_response_prepare(r, rz_request_id(r));
+    if (rz_router_raw_path_rejected(path)) {
+        rz_router_reject_raw_path(r);
+    }
+    return DECLINED;
+}
+
+static int rz_handler(request_rec *r)
+{
+    if (!r->handler || strcmp(r->handler, "ruzizi") != 0) {
+        return DECLINED;
+    }
+    return rz_router_handle(r);
+}
+
+static void rz_register_hooks(apr_pool_t *p)
+{
+    ap_hook_check_config(rz_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(rz_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(rz_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(rz_post_read_request, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_handler(rz_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+/* not AP_DECLARE_MODULE: rz_private.h already did APLOG_USE_MODULE(ruzizi) for this file */
+module AP_MODULE_DECLARE_DATA ruzizi_module = {
+    STANDARD20_MODULE_STUFF,
+    rz_config_create_dir,
+    rz_config_merge_dir,
+    rz_config_create_server,
+    rz_config_merge_server,
+    rz_cmds,
+    rz_register_hooks,
+    AP_MODULE_FLAG_NONE,
+};

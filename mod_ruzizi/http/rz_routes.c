@@ -1,1 +1,13 @@
-/* rz_routes.c: placeholder, being written */
+/* rz_routes.c: the module's route table, expanded from rz_routes.def with the handler functions. */
+#include "http/rz_router.h"
+
+#include "domain/rz_system.h"
+
+#define RZ_ROUTE(method, pattern, handler, access, flags, query, summary) \
+    {method, pattern, handler, access, flags, query, summary},
+
+const rz_route_t rz_routes[] = {
+#include "http/rz_routes.def"
+};
+
+const int rz_routes_count = (int)(sizeof(rz_routes) / sizeof(rz_routes[0]));
