@@ -1,4 +1,5 @@
-/* mod_ruzizi.c: the module record and the hook bodies (config checks, child init, raw paths, handler). */
+/* mod_ruzizi.c: the module record and the hook bodies (config checks, child init, raw paths,
+ * handler). */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
@@ -41,8 +42,8 @@ static const char *read_secret_file(apr_pool_t *p, server_rec *s, const char *di
         return NULL;
     }
     if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
-        *err = apr_psprintf(p, "%s: %s is writable by group or others; make it 0600 root", directive,
-                            path);
+        *err = apr_psprintf(p, "%s: %s is writable by group or others; make it 0600 root",
+                            directive, path);
         return NULL;
     }
     if (sb.st_mode & (S_IRGRP | S_IROTH)) {
@@ -81,8 +82,8 @@ static int rz_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     for (cur = s; cur; cur = cur->next) {
         rz_srv_conf_t *sc = rz_config_server(cur);
         if (sc->store_uri_file && !sc->store_uri) {
-            const char *uri = read_secret_file(pconf, cur, "RuziziStoreUriFile",
-                                               sc->store_uri_file, &err);
+            const char *uri =
+                read_secret_file(pconf, cur, "RuziziStoreUriFile", sc->store_uri_file, &err);
             if (!uri) {
                 ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur, RZ_LOGNO(00102) "%s", err);
                 return HTTP_INTERNAL_SERVER_ERROR;
@@ -171,9 +172,33 @@ static int rz_post_read_request(request_rec *r)
     return DECLINED;
 }
 
+#ifdef RZ_TEST_HOOKS
+/* `SetHandler ruzizi-trivial` (test builds): the constant answer that benchmarks compare every
+ * endpoint with, measured in the same run on the same server (tests/bench). */
+static int rz_trivial_handler(request_rec *r)
+{
+    static const char body[] = "{\"success\":true,\"data\":null}";
+
+    ap_set_content_type(r, "application/json; charset=utf-8");
+    ap_set_content_length(r, sizeof(body) - 1);
+    if (!r->header_only) {
+        ap_rwrite(body, sizeof(body) - 1, r);
+    }
+    return OK;
+}
+#endif
+
 static int rz_handler(request_rec *r)
 {
-    if (!r->handler || strcmp(r->handler, "ruzizi") != 0) {
+    if (!r->handler) {
+        return DECLINED;
+    }
+#ifdef RZ_TEST_HOOKS
+    if (strcmp(r->handler, "ruzizi-trivial") == 0) {
+        return rz_trivial_handler(r);
+    }
+#endif
+    if (strcmp(r->handler, "ruzizi") != 0) {
         return DECLINED;
     }
     return rz_router_handle(r);
@@ -190,12 +215,7 @@ static void rz_register_hooks(apr_pool_t *p)
 
 /* not AP_DECLARE_MODULE: rz_private.h already did APLOG_USE_MODULE(ruzizi) for this file */
 module AP_MODULE_DECLARE_DATA ruzizi_module = {
-    STANDARD20_MODULE_STUFF,
-    rz_config_create_dir,
-    rz_config_merge_dir,
-    rz_config_create_server,
-    rz_config_merge_server,
-    rz_cmds,
-    rz_register_hooks,
-    AP_MODULE_FLAG_NONE,
+    STANDARD20_MODULE_STUFF, rz_config_create_dir,   rz_config_merge_dir,
+    rz_config_create_server, rz_config_merge_server, rz_cmds,
+    rz_register_hooks,       AP_MODULE_FLAG_NONE,
 };

@@ -92,7 +92,9 @@ int rz_v_ok(const rz_vctx_t *v);
 json_t *rz_validate(rz_vctx_t *v, const rz_field_t *schema, const json_t *in, rz_vmode_t mode);
 
 /* Validates one value against one field descriptor (path = dotted path for details). Returns the
- * normalised value (new reference owned by v->pool) or NULL after adding a detail. */
+ * normalised value (new reference owned by v->pool) or NULL after adding a detail. A null `in` is
+ * refused ("must not be null"); a string that is empty after trimming gives JSON null (absent)
+ * when f lacks RZ_REQ, "required" otherwise. */
 json_t *rz_validate_value(rz_vctx_t *v, const rz_field_t *f, const json_t *in, const char *path,
                           rz_vmode_t mode);
 

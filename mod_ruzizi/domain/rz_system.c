@@ -30,22 +30,20 @@ int rz_h_health(rz_req_t *rq)
     rz_status_t st;
     json_t *data, *store;
 
-    if (!sc->store) {
-        return rz_respond_store_error(r, RZ_UNAVAILABLE, "no RuziziStore configured");
-    }
-    st = rz_store_session(&s, sc->store, r->pool);
+    /* rz_req_store also refuses a store whose schema is behind this build: not healthy either */
+    st = rz_req_store(rq, &s);
     if (st == RZ_OK) {
         st = rz_store_ping(s, 1000);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(r, RZ_UNAVAILABLE, s ? rz_store_last_error(s) : NULL);
+        return rz_respond_store_error(r, RZ_UNAVAILABLE,
+                                      s ? rz_store_last_error(s) : rz_status_name(st));
     }
     store = json_pack("{s:s, s:s, s:I}", "backend", rz_store_backend(sc->store), "status", "ok",
                       "latencyMs", (json_int_t)apr_time_as_msec(apr_time_now() - t0));
-    data = rz_json_pool_own(r->pool,
-                            json_pack("{s:s, s:s, s:I, s:o}", "status", "ok", "version",
-                                      RZ_VERSION, "uptimeSeconds",
-                                      (json_int_t)(rz_now() - started_at), "store", store));
+    data = rz_json_pool_own(
+        r->pool, json_pack("{s:s, s:s, s:I, s:o}", "status", "ok", "version", RZ_VERSION,
+                           "uptimeSeconds", (json_int_t)(rz_now() - started_at), "store", store));
     return rz_respond_data(r, HTTP_OK, data, NULL);
 }
 

@@ -1,4 +1,5 @@
-/* rz_request.c: per-request state: request id, JSON media type, capped body reading, store session. */
+/* rz_request.c: per-request state: request id, JSON media type, capped body reading, store session.
+ */
 #include "http/rz_request.h"
 
 #include "rz_config.h"
@@ -197,7 +198,7 @@ static rz_status_t check_schema(rz_req_t *rq, rz_sess_t *s)
     if (apr_atomic_cas32(&schema_behind_logged, 1, 0) == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rq->r,
                       RZ_LOGNO(00301) "store schema is at version %d, this build needs %d: "
-                      "run `ruzizi-ctl migrate`; answering 503 until then",
+                                      "run `ruzizi-ctl migrate`; answering 503 until then",
                       version, RZ_SCHEMA_VERSION);
     }
     return RZ_SCHEMA_BEHIND;

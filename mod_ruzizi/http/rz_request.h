@@ -1,4 +1,5 @@
-/* rz_request.h: request_rec -> rz_req_t (route, path params, query, capped JSON body, store session). */
+/* rz_request.h: request_rec -> rz_req_t (route, path params, query, capped JSON body, store
+ * session). */
 #ifndef RZ_REQUEST_H
 #define RZ_REQUEST_H
 
@@ -13,16 +14,16 @@ typedef struct rz_route_t rz_route_t;
 
 typedef struct rz_req_t {
     request_rec *r;
-    apr_pool_t *pool;          /* r->pool */
-    const char *request_id;    /* 32 lowercase hex, also in X-Request-Id and r->log_id */
+    apr_pool_t *pool;       /* r->pool */
+    const char *request_id; /* 32 lowercase hex, also in X-Request-Id and r->log_id */
     const rz_route_t *route;
-    const char *params[12];    /* {id} values of the path, in order */
+    const char *params[12]; /* {id} values of the path, in order */
     int nparams;
-    apr_table_t *query;        /* decoded query parameters (allowed names only) */
-    json_t *body;              /* parsed JSON body ({} when empty) on POST/PATCH; else NULL */
-    const char *raw_body;      /* RZ_RF_BODY_RAW routes: the bytes; raw_len their count */
+    apr_table_t *query;   /* decoded query parameters (allowed names only) */
+    json_t *body;         /* parsed JSON body ({} when empty) on POST/PATCH; else NULL */
+    const char *raw_body; /* RZ_RF_BODY_RAW routes: the bytes; raw_len their count */
     apr_size_t raw_len;
-    rz_sess_t *sess;           /* store session, acquired on first rz_req_store */
+    rz_sess_t *sess; /* store session, acquired on first rz_req_store */
 } rz_req_t;
 
 /* Creates the per-request state (in r->pool) and makes sure the request id exists. */
@@ -33,12 +34,13 @@ const char *rz_request_id(request_rec *r);
 
 /* Step (5) of SPEC 2.3: returns 1 when the Content-Type is acceptable for a JSON body:
  * application/json with at most a charset=utf-8 parameter (case-insensitive); a missing
- * Content-Type is acceptable only when the body is declared empty (Content-Length: 0 or no body). */
+ * Content-Type is acceptable only when the body is declared empty (Content-Length: 0 or no body).
+ */
 int rz_request_json_media_ok(request_rec *r);
 
 /* Steps (6)-(7): reads the body (chunked included) refusing more than `limit` bytes while reading.
- * Returns 0 with *buf and *len set (buf NUL-terminated, in r->pool), 413 when over the limit, 400 when
- * the client sent a broken body, 503 on a read timeout. */
+ * Returns 0 with *buf and *len set (buf NUL-terminated, in r->pool), 413 when over the limit, 400
+ * when the client sent a broken body, 503 on a read timeout. */
 int rz_request_read_body(request_rec *r, apr_off_t limit, const char **buf, apr_size_t *len);
 
 /* Leases the store session for this request (once; cached in rq->sess). Returns RZ_OK,

@@ -1,4 +1,5 @@
-/* rz_response.c: writes the JSON envelope with the exact status, security headers, CORS and request id. */
+/* rz_response.c: writes the JSON envelope with the exact status, security headers, CORS and request
+ * id. */
 #include "http/rz_response.h"
 
 #include "rz_config.h"
@@ -125,7 +126,7 @@ int rz_respond_store_error(request_rec *r, rz_status_t st, const char *store_msg
     default:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, RZ_LOGNO(00202) "store error %s: %s",
                       rz_status_name(st), store_msg ? store_msg : "-");
-        return rz_respond_error(r, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
-                                "Internal error", NULL);
+        return rz_respond_error(r, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
+                                NULL);
     }
 }

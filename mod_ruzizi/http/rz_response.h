@@ -10,7 +10,8 @@
 #include "core/rz_status.h"
 
 /* Sets X-Request-Id, the security headers of SPEC 8.4 and (for an allowed Origin) the CORS headers
- * in r->err_headers_out, so they go out on every response, httpd's own errors included. Idempotent. */
+ * in r->err_headers_out, so they go out on every response, httpd's own errors included. Idempotent.
+ */
 void rz_response_prepare(request_rec *r, const char *request_id);
 
 /* Writes `body` (any JSON value) with `status` and returns OK. Content-Type application/json;

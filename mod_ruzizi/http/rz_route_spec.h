@@ -1,20 +1,21 @@
-/* rz_route_spec.h: httpd-free vocabulary of the route table (access rules, flags), shared with ruzizi-ctl. */
+/* rz_route_spec.h: httpd-free vocabulary of the route table (access rules, flags), shared with
+ * ruzizi-ctl. */
 #ifndef RZ_ROUTE_SPEC_H
 #define RZ_ROUTE_SPEC_H
 
 /* Access rule of a route (SPEC 3.3): who may call it at all. Scope (own establishment, own records)
  * is enforced by the handlers through the authz helpers; this is steps (3)-(4) of SPEC 2.3. */
 #define RZ_ACC_PUBLIC 0x01u /* no token needed */
-#define RZ_ACC_SA     0x02u /* super_admin */
-#define RZ_ACC_M      0x04u /* manager */
-#define RZ_ACC_ST     0x08u /* staff */
-#define RZ_ACC_TEST   0x10u /* test builds only; public; not in openapi.json */
-#define RZ_ACC_ALL    (RZ_ACC_SA | RZ_ACC_M | RZ_ACC_ST)
+#define RZ_ACC_SA 0x02u     /* super_admin */
+#define RZ_ACC_M 0x04u      /* manager */
+#define RZ_ACC_ST 0x08u     /* staff */
+#define RZ_ACC_TEST 0x10u   /* test builds only; public; not in openapi.json */
+#define RZ_ACC_ALL (RZ_ACC_SA | RZ_ACC_M | RZ_ACC_ST)
 
 /* Route flags. */
-#define RZ_RF_IK_REQUIRED 0x01u /* IK!: Idempotency-Key required (SPEC 8.1) */
-#define RZ_RF_IK_REFUSED  0x02u /* IK-: Idempotency-Key ignored, response never stored */
-#define RZ_RF_BODY_RAW    0x04u /* raw bytes body (image upload) instead of JSON */
+#define RZ_RF_IK_REQUIRED 0x01u  /* IK!: Idempotency-Key required (SPEC 8.1) */
+#define RZ_RF_IK_REFUSED 0x02u   /* IK-: Idempotency-Key ignored, response never stored */
+#define RZ_RF_BODY_RAW 0x04u     /* raw bytes body (image upload) instead of JSON */
 #define RZ_RF_NO_RATELIMIT 0x08u /* not subject to the `api` IP limit (health, metrics) */
 
 /* The access rule as written in openapi.json's x-access and by `ruzizi-ctl routes`:

@@ -1,4 +1,5 @@
-/* rz_router.c: route matching (literal beats {id}, 404/405 + Allow) and the SPEC 2.3 request pipeline. */
+/* rz_router.c: route matching (literal beats {id}, 404/405 + Allow) and the SPEC 2.3 request
+ * pipeline. */
 #include "http/rz_router.h"
 
 #include "rz_config.h"
@@ -189,9 +190,17 @@ static int answer_httpd_error(request_rec *r, int status)
     case HTTP_NOT_FOUND:
         return rz_respond_error(r, status, "NOT_FOUND", "Not found", NULL);
     case HTTP_METHOD_NOT_ALLOWED:
-    case HTTP_NOT_IMPLEMENTED:
+    case HTTP_NOT_IMPLEMENTED: {
+        /* e.g. TRACE with `TraceEnable off`: name the methods the original path has */
+        const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
+        int n, st;
+        if (r->prev->uri
+            && !rz_router_match(r->pool, "TRACE", r->prev->uri, params, &n, &st, &allow) && allow) {
+            apr_table_setn(r->err_headers_out, "Allow", allow);
+        }
         return rz_respond_error(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
                                 "Method not allowed", NULL);
+    }
     case HTTP_REQUEST_ENTITY_TOO_LARGE:
         return rz_respond_error(r, status, "PAYLOAD_TOO_LARGE", "Request body too large", NULL);
     case HTTP_UNSUPPORTED_MEDIA_TYPE:

@@ -1,4 +1,5 @@
-/* rz_router.h: the static route table, route matching (404/405 + Allow) and the request pipeline. */
+/* rz_router.h: the static route table, route matching (404/405 + Allow) and the request pipeline.
+ */
 #ifndef RZ_ROUTER_H
 #define RZ_ROUTER_H
 
@@ -10,12 +11,12 @@
 typedef int (*rz_handler_fn)(rz_req_t *rq);
 
 struct rz_route_t {
-    const char *method;   /* "GET", "POST", "PATCH", "DELETE" */
-    const char *pattern;  /* "/api/users/{id}" */
+    const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+    const char *pattern; /* "/api/users/{id}" */
     rz_handler_fn handler;
-    unsigned access;      /* RZ_ACC_* */
-    unsigned flags;       /* RZ_RF_* */
-    const char *query;    /* comma-separated allowed query parameters ("" = none) */
+    unsigned access;   /* RZ_ACC_* */
+    unsigned flags;    /* RZ_RF_* */
+    const char *query; /* comma-separated allowed query parameters ("" = none) */
     const char *summary;
 };
 

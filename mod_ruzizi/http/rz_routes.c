@@ -3,7 +3,7 @@
 
 #include "domain/rz_system.h"
 
-#define RZ_ROUTE(method, pattern, handler, access, flags, query, summary) \
+#define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \
     {method, pattern, handler, access, flags, query, summary},
 
 const rz_route_t rz_routes[] = {

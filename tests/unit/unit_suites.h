@@ -1,1 +1,13 @@
-/* unit_suites.h: placeholder, being written */
+/* unit_suites.h: the Check suites of tests/unit/test_core, one constructor per test file area. */
+#ifndef UNIT_SUITES_H
+#define UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *json_suite(void);     /* test_json.c: body parsing rules, canonical form, paths */
+Suite *validate_suite(void); /* test_validate.c: schema validation, both modes, merge patch */
+Suite *query_suite(void);    /* test_query.c: query strings, pagination, sort, q, filters */
+Suite *text_suite(void);     /* test_text_time.c: trim, code points, controls, email, phone */
+Suite *time_suite(void);     /* test_text_time.c: clock, civil dates, RFC 3339, HH:MM, offsets */
+
+#endif
