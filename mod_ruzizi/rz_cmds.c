@@ -1,4 +1,5 @@
-/* rz_cmds.c: the directive table of mod_ruzizi and thin setters (scope check, parse, error string). */
+/* rz_cmds.c: the directive table of mod_ruzizi and thin setters (scope check, parse, error string).
+ */
 #include "rz_config.h"
 #include "rz_private.h"
 
@@ -129,5 +130,4 @@ const command_rec rz_cmds[] = {
                   "maximum JSON request body in bytes (default 65536)"),
     AP_INIT_ITERATE("RuziziCorsOrigins", add_cors_origin, NULL, RSRC_CONF,
                     "exact origins allowed for CORS (default none)"),
-    {NULL}
-};
+    {NULL}};

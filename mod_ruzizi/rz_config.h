@@ -1,4 +1,5 @@
-/* rz_config.h: per-server and per-directory configuration of mod_ruzizi, and getters with defaults. */
+/* rz_config.h: per-server and per-directory configuration of mod_ruzizi, and getters with defaults.
+ */
 #ifndef RZ_CONFIG_H
 #define RZ_CONFIG_H
 
@@ -11,12 +12,13 @@
 #define RZ_DEFAULT_JSON_BODY_LIMIT 65536
 
 typedef struct {
-    const char *store_uri;      /* RuziziStore, or the content of RuziziStoreUriFile (after check) */
+    const char *store_uri; /* RuziziStore, or the content of RuziziStoreUriFile (after check) */
     const char *store_uri_file; /* RuziziStoreUriFile */
     int store_set;              /* 1 when RuziziStore was given in this server's context */
     apr_off_t json_body_limit;  /* RuziziJsonBodyLimit at server level; 0 = unset */
-    apr_array_header_t *cors_origins; /* RuziziCorsOrigins: const char * exact origins; NULL = unset */
-    rz_store_t *store;          /* per child: opened in child_init (pchild), NULL in the parent */
+    apr_array_header_t
+        *cors_origins; /* RuziziCorsOrigins: const char * exact origins; NULL = unset */
+    rz_store_t *store; /* per child: opened in child_init (pchild), NULL in the parent */
 } rz_srv_conf_t;
 
 typedef struct {

@@ -1,4 +1,5 @@
-/* rz_private.h: glue-only declarations: the module record, log tags. Never included by core/ or store/. */
+/* rz_private.h: glue-only declarations: the module record, log tags. Never included by core/ or
+ * store/. */
 #ifndef RZ_PRIVATE_H
 #define RZ_PRIVATE_H
 

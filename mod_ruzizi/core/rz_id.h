@@ -1,5 +1,5 @@
-/* rz_id.h: document ids (SPEC 2.5: 24 lowercase hex = 4-byte seconds, 5 random bytes, 3-byte counter)
- * and random tokens. */
+/* rz_id.h: document ids (SPEC 2.5: 24 lowercase hex = 4-byte seconds, 5 random bytes, 3-byte
+ * counter) and random tokens. */
 #ifndef RZ_ID_H
 #define RZ_ID_H
 

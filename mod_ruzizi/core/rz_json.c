@@ -42,13 +42,13 @@ static int check_tree(const json_t *v, int depth, const char **why)
             return -1;
         }
         if (json_is_object(v)) {
-            json_object_foreach((json_t *)v, key, child) {
+            json_object_foreach ((json_t *)v, key, child) {
                 if (check_tree(child, depth + 1, why) != 0) {
                     return -1;
                 }
             }
         } else {
-            json_array_foreach(v, i, child) {
+            json_array_foreach (v, i, child) {
                 if (check_tree(child, depth + 1, why) != 0) {
                     return -1;
                 }
@@ -108,9 +108,8 @@ static char *dump_into_pool(apr_pool_t *pool, const json_t *v, size_t flags, siz
 
 char *rz_json_canonical(apr_pool_t *pool, const json_t *v)
 {
-    return dump_into_pool(pool, v,
-                          JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17),
-                          NULL);
+    return dump_into_pool(
+        pool, v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17), NULL);
 }
 
 char *rz_json_dump(apr_pool_t *pool, const json_t *v, size_t *len)
@@ -126,14 +125,14 @@ int rz_json_depth(const json_t *v)
     json_t *child;
 
     if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, key, child) {
+        json_object_foreach ((json_t *)v, key, child) {
             d = rz_json_depth(child);
             max = d > max ? d : max;
         }
         return max + 1;
     }
     if (json_is_array(v)) {
-        json_array_foreach(v, i, child) {
+        json_array_foreach (v, i, child) {
             d = rz_json_depth(child);
             max = d > max ? d : max;
         }

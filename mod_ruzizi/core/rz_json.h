@@ -1,4 +1,5 @@
-/* rz_json.h: JSON parsing under the request rules of SPEC 2.1, canonical form (8.1), pool ownership. */
+/* rz_json.h: JSON parsing under the request rules of SPEC 2.1, canonical form (8.1), pool
+ * ownership. */
 #ifndef RZ_JSON_H
 #define RZ_JSON_H
 

@@ -101,7 +101,7 @@ typedef struct {
     const char *query, *summary;
 } ctl_route_t;
 
-#define RZ_ROUTE(method, pattern, handler, access, flags, query, summary) \
+#define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \
     {method, pattern, access, flags, query, summary},
 static const ctl_route_t ctl_routes[] = {
 #include "http/rz_routes.def"

@@ -1,4 +1,5 @@
-/* rz_system.h: handlers of the system routes (health, openapi) and of the test-build-only routes. */
+/* rz_system.h: handlers of the system routes (health, openapi) and of the test-build-only routes.
+ */
 #ifndef RZ_SYSTEM_H
 #define RZ_SYSTEM_H
 
@@ -7,8 +8,9 @@
 /* Records the server start (post_config) for uptimeSeconds. */
 void rz_system_mark_start(void);
 
-/* GET /api/health (SPEC 7.21): 200 {status, version, uptimeSeconds, store{backend,status,latencyMs}},
- * or 503 STORE_UNAVAILABLE when the store does not answer a ping within 1 s. */
+/* GET /api/health (SPEC 7.21): 200 {status, version, uptimeSeconds,
+ * store{backend,status,latencyMs}}, or 503 STORE_UNAVAILABLE when the store does not answer a ping
+ * within 1 s. */
 int rz_h_health(rz_req_t *rq);
 
 /* GET /api/openapi.json: the embedded docs/openapi.json, without envelope. */

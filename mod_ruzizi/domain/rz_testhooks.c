@@ -1,4 +1,5 @@
-/* rz_testhooks.c: routes compiled only into test builds (--enable-test-hooks): echo and validate. */
+/* rz_testhooks.c: routes compiled only into test builds (--enable-test-hooks): echo and validate.
+ */
 #include "domain/rz_system.h"
 
 #include "httpd.h"

@@ -181,6 +181,32 @@ static int parse_query(rz_req_t *rq)
     return 0;
 }
 
+/* 405 naming the methods that `path` has (none when the path is unknown). */
+static int answer_405(request_rec *r, const char *path)
+{
+    const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
+    int n, st;
+
+    if (path && !rz_router_match(r->pool, "TRACE", path, params, &n, &st, &allow) && allow) {
+        apr_table_setn(r->err_headers_out, "Allow", allow);
+    }
+    return rz_respond_error(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Method not allowed",
+                            NULL);
+}
+
+void rz_router_answer_trace(request_rec *r)
+{
+    const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
+    int n, st;
+
+    rz_router_match(r->pool, "TRACE", r->parsed_uri.path, params, &n, &st, &allow);
+    if (st == HTTP_NOT_FOUND) {
+        rz_respond_error(r, HTTP_NOT_FOUND, "NOT_FOUND", "Not found", NULL);
+        return;
+    }
+    answer_405(r, r->parsed_uri.path);
+}
+
 /* httpd's own errors (a header too long, a body over LimitRequestBody, ...) reach us through
  * `ErrorDocument <status> /api/_error` (shipped configuration): answer them with the envelope so
  * that no HTML page ever leaves /api. */
@@ -190,17 +216,8 @@ static int answer_httpd_error(request_rec *r, int status)
     case HTTP_NOT_FOUND:
         return rz_respond_error(r, status, "NOT_FOUND", "Not found", NULL);
     case HTTP_METHOD_NOT_ALLOWED:
-    case HTTP_NOT_IMPLEMENTED: {
-        /* e.g. TRACE with `TraceEnable off`: name the methods the original path has */
-        const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
-        int n, st;
-        if (r->prev->uri
-            && !rz_router_match(r->pool, "TRACE", r->prev->uri, params, &n, &st, &allow) && allow) {
-            apr_table_setn(r->err_headers_out, "Allow", allow);
-        }
-        return rz_respond_error(r, HTTP_METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
-                                "Method not allowed", NULL);
-    }
+    case HTTP_NOT_IMPLEMENTED:
+        return answer_405(r, r->prev->uri);
     case HTTP_REQUEST_ENTITY_TOO_LARGE:
         return rz_respond_error(r, status, "PAYLOAD_TOO_LARGE", "Request body too large", NULL);
     case HTTP_UNSUPPORTED_MEDIA_TYPE:

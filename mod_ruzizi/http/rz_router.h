@@ -47,4 +47,7 @@ int rz_router_raw_path_rejected(const char *path);
  * the handler. Call from post_read_request only. */
 void rz_router_reject_raw_path(request_rec *r);
 
+/* Writes the JSON 405 (with the path's Allow) for a TRACE request; post_read_request only. */
+void rz_router_answer_trace(request_rec *r);
+
 #endif
