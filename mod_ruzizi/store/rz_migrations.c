@@ -1,1 +1,123 @@
-/* rz_migrations.c: placeholder, being written */
+/* rz_migrations.c: the list of schema migrations and the runner that applies the missing ones. */
+#include "store/rz_migrations.h"
+#include "store/rz_store_impl.h"
+
+#include <apr_strings.h>
+#include <string.h>
+
+#include "core/rz_json.h"
+#include "core/rz_time.h"
+
+#define MIG_COLL "_migrations"
+
+typedef struct {
+    const char *coll;
+    rz_index_def_t idx[6];
+    int nidx;
+} mig_coll_t;
+
+typedef struct {
+    int number;
+    const char *name;
+    const mig_coll_t *colls;
+    int ncolls;
+} migration_t;
+
+/* 1: the foundation: the migration log itself and a key/value `_meta` collection. */
+static const mig_coll_t m1_colls[] = {
+    {MIG_COLL, {{"_migrations_number", {"number", NULL}, 1}}, 1},
+    {"_meta", {{"_meta_key", {"key", NULL}, 1}}, 1},
+};
+
+/* Later issues append here; numbers are consecutive and never reused. */
+static const migration_t migrations[] = {
+    {1, "foundation", m1_colls, sizeof(m1_colls) / sizeof(m1_colls[0])},
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+rz_status_t rz_migrations_current(rz_sess_t *s, int *version)
+{
+    rz_query_t q;
+    json_t *arr;
+    rz_status_t rv;
+
+    *version = 0;
+    memset(&q, 0, sizeof(q));
+    q.sort = "number";
+    q.sort_desc = 1;
+    q.limit = 1;
+    if ((rv = rz_store_find(s, MIG_COLL, &q, &arr, NULL)) != RZ_OK) {
+        return rv;
+    }
+    if (json_array_size(arr) > 0) {
+        *version = (int)json_integer_value(json_object_get(json_array_get(arr, 0), "number"));
+    }
+    return RZ_OK;
+}
+
+static rz_status_t apply_one(rz_sess_t *s, const migration_t *m, int *recorded)
+{
+    char ts[21];
+    json_t *doc;
+    rz_status_t rv;
+    int i;
+
+    *recorded = 0;
+    for (i = 0; i < m->ncolls; i++) {
+        const mig_coll_t *c = &m->colls[i];
+        if ((rv = rz_store_ensure_collection(s, c->coll, c->idx, c->nidx)) != RZ_OK) {
+            return rv;
+        }
+    }
+    rz_timestamp_format(rz_now(), ts);
+    doc = rz_json_pool_own(s->pool, json_pack("{s:i, s:s, s:s}", "number", m->number, "name",
+                                              m->name, "appliedAt", ts));
+    rv = rz_store_insert(s, MIG_COLL, doc, NULL);
+    if (rv == RZ_CONFLICT) {
+        return RZ_OK; /* another process recorded it first; the steps are idempotent */
+    }
+    *recorded = rv == RZ_OK;
+    return rv;
+}
+
+rz_status_t rz_migrations_run(rz_sess_t *s, int *applied, const char **err)
+{
+    const char *dummy;
+    int cur, i, n = 0, rec;
+    rz_status_t rv;
+
+    if (!err) {
+        err = &dummy;
+    }
+    *err = NULL;
+    if (applied) {
+        *applied = 0;
+    }
+    /* the log must exist (with its unique index) before anything is recorded in it */
+    if ((rv = rz_store_ensure_collection(s, MIG_COLL, m1_colls[0].idx, m1_colls[0].nidx)) != RZ_OK
+        || (rv = rz_migrations_current(s, &cur)) != RZ_OK) {
+        *err = apr_psprintf(s->pool, "cannot read the migration log: %s", rz_store_last_error(s));
+        return rv;
+    }
+    if (cur > RZ_SCHEMA_VERSION) {
+        *err = apr_psprintf(s->pool, "the store schema (%d) is newer than this build (%d)", cur,
+                            RZ_SCHEMA_VERSION);
+        return RZ_INVALID;
+    }
+    for (i = 0; i < NMIGRATIONS; i++) {
+        if (migrations[i].number <= cur) {
+            continue;
+        }
+        if ((rv = apply_one(s, &migrations[i], &rec)) != RZ_OK) {
+            *err = apr_psprintf(s->pool, "migration %d (%s) failed: %s", migrations[i].number,
+                                migrations[i].name, rz_store_last_error(s));
+            break;
+        }
+        n += rec;
+    }
+    if (applied) {
+        *applied = n;
+    }
+    return rv;
+}

@@ -35,6 +35,10 @@
  * RZ_UNAVAILABLE). Until rz_store_commit every write of the session (insert, update, delete,
  * counter_next) belongs to the unit of work and reads see those writes; rz_store_rollback (or the pool
  * cleanup, if neither was called) discards them all. Outside a unit of work each write commits alone.
+ * A call that fails inside a unit of work with RZ_CONFLICT or a store error (not RZ_NOT_FOUND or
+ * RZ_VERSION_MISMATCH) ends it on MongoDB, whose server aborts a transaction on a failed write:
+ * later calls fail and rz_store_commit rolls back and returns that status. To recover from a
+ * duplicate (re-read, link), roll back and run a new unit of work.
  *   SQLite: BEGIN IMMEDIATE serialises every writer; the keys are accepted and cost nothing.
  *   MongoDB: a lease document per key (sorted order, atomic conditional upsert, expiry 30 s), then a
  *   transaction that also writes the lease documents, so real mongod write-conflict detection backs

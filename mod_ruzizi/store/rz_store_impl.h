@@ -11,7 +11,9 @@
  *  - insert: doc has "id" (24 hex) and "version" already set;
  *  - update: at least one of set/unset/inc is non-empty, none touches "id" or "version".
  * Backends must set s->err (apr_pstrdup into s->pool) on failure, and s->conflict_index on
- * RZ_CONFLICT. */
+ * RZ_CONFLICT. Documents and arrays returned through out-parameters (get, find, update) are new
+ * references that rz_store.c takes over (it registers them on s->pool): backends must not
+ * register them themselves. */
 typedef struct rz_store_ops_t {
     const char *name; /* "sqlite" | "mongodb" */
     rz_status_t (*open)(rz_store_t *st, const char *uri, const char **err);
