@@ -1,5 +1,4 @@
-/* rz_store_mongo_priv.h: state and helpers shared by the rz_store_mongo*.c files (MongoDB backend).
- */
+/* rz_store_mongo_priv.h: state and helpers shared by the MongoDB backend files. */
 #ifndef RZ_STORE_MONGO_PRIV_H
 #define RZ_STORE_MONGO_PRIV_H
 
