@@ -16,6 +16,7 @@
 
 #include "rz_config.h"
 #include "rz_private.h"
+#include "rz_shm.h"
 
 #include "domain/rz_system.h"
 #include "http/rz_request.h"
@@ -73,39 +74,97 @@ static const char *read_secret_file(apr_pool_t *p, server_rec *s, const char *di
     return text;
 }
 
+/* Reads RuziziStoreUriFile, RuziziJwtKeyFile and RuziziSmtpCredentialsFile of one server and
+ * checks directives that go together. Returns NULL or the error (logged by the caller). */
+static const char *load_server_secrets(apr_pool_t *pconf, server_rec *s, rz_srv_conf_t *sc)
+{
+    const char *err = NULL, *text;
+
+    if (sc->store_uri_file && !sc->store_uri) {
+        text = read_secret_file(pconf, s, "RuziziStoreUriFile", sc->store_uri_file, &err);
+        if (!text) {
+            return err;
+        }
+        if (strncmp(text, "sqlite:/", 8) != 0 && strncmp(text, "mongodb://", 10) != 0
+            && strncmp(text, "mongodb+srv://", 14) != 0) {
+            return apr_psprintf(pconf, "RuziziStoreUriFile: %s does not hold a store URI",
+                                sc->store_uri_file);
+        }
+        sc->store_uri = text;
+    }
+    if (sc->jwt_key_file && !sc->jwt_keys) {
+        text = read_secret_file(pconf, s, "RuziziJwtKeyFile", sc->jwt_key_file, &err);
+        if (!text) {
+            return err;
+        }
+        if (rz_jwt_keys_parse(pconf, text, &sc->jwt_keys, &err) != RZ_OK) {
+            return apr_psprintf(pconf, "RuziziJwtKeyFile: %s: %s", sc->jwt_key_file, err);
+        }
+        sodium_memzero((char *)text, strlen(text));
+    }
+    if (sc->smtp_credentials_file && !sc->smtp_user) {
+        char *colon;
+        text = read_secret_file(pconf, s, "RuziziSmtpCredentialsFile", sc->smtp_credentials_file,
+                                &err);
+        if (!text) {
+            return err;
+        }
+        colon = strchr(text, ':');
+        if (!colon || colon == text) {
+            return "RuziziSmtpCredentialsFile: expected user:password";
+        }
+        *colon = '\0';
+        sc->smtp_user = text;
+        sc->smtp_password = colon + 1;
+    }
+    if (sc->smtp_url && !sc->mail_from) {
+        return "RuziziMailFrom: required when RuziziSmtpUrl is set";
+    }
+    return NULL;
+}
+
 /* check_config runs for `apachectl configtest` too, so bad files fail the test there. */
 static int rz_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     server_rec *cur;
-    const char *err = NULL;
 
+    if (sodium_init() < 0) { /* key memory comes from sodium_malloc */
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, RZ_LOGNO(00103) "libsodium failed to start");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     for (cur = s; cur; cur = cur->next) {
-        rz_srv_conf_t *sc = rz_config_server(cur);
-        if (sc->store_uri_file && !sc->store_uri) {
-            const char *uri =
-                read_secret_file(pconf, cur, "RuziziStoreUriFile", sc->store_uri_file, &err);
-            if (!uri) {
-                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur, RZ_LOGNO(00102) "%s", err);
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
-            if (strncmp(uri, "sqlite:/", 8) != 0 && strncmp(uri, "mongodb://", 10) != 0
-                && strncmp(uri, "mongodb+srv://", 14) != 0) {
-                ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur,
-                             RZ_LOGNO(00103) "RuziziStoreUriFile: %s does not hold a store URI",
-                             sc->store_uri_file);
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
-            sc->store_uri = uri;
+        const char *err = load_server_secrets(pconf, cur, rz_config_server(cur));
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, cur, RZ_LOGNO(00102) "%s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
     return OK;
 }
 
+static int rz_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    rz_shm_pre_config(pconf);
+    return OK;
+}
+
 static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
+    rz_srv_conf_t *sc = rz_config_server(s);
+    int rc;
+
     if (sodium_init() < 0) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, RZ_LOGNO(00104) "libsodium failed to start");
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rc = rz_shm_post_config(pconf, s, sc->rate_entries ? sc->rate_entries : RZ_RL_DEFAULT_ENTRIES);
+    if (rc != OK) {
+        return rc;
+    }
+    if (!sc->jwt_keys) {
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            RZ_LOGNO(00109) "RuziziJwtKeyFile is not set: authenticated routes answer 401");
     }
     if (!rz_config_server(s)->store_uri) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -126,6 +185,7 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, RZ_LOGNO(00106) "libsodium failed to start");
         return;
     }
+    rz_shm_child_init(pchild, s);
     for (cur = s; cur; cur = cur->next) {
         rz_srv_conf_t *sc = rz_config_server(cur);
         rz_store_t *st;
@@ -211,6 +271,7 @@ static int rz_handler(request_rec *r)
 
 static void rz_register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(rz_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(rz_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(rz_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(rz_child_init, NULL, NULL, APR_HOOK_MIDDLE);

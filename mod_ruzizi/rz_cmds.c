@@ -6,7 +6,11 @@
 #include "apr_strings.h"
 #include "http_config.h"
 
+#include "core/rz_smtp.h"
+#include "core/rz_text.h"
+
 #include <ctype.h>
+#include <strings.h>
 #include <errno.h>
 #include <stdlib.h>
 
@@ -121,6 +125,135 @@ static const char *add_cors_origin(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* Server-scope string directive stored at the offset given in cmd->info (no validation). */
+static const char *set_server_path(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+    const char *path;
+
+    if (err) {
+        return err;
+    }
+    path = ap_server_root_relative(cmd->pool, arg);
+    if (!path) {
+        return apr_psprintf(cmd->pool, "%s: invalid path", cmd->cmd->name);
+    }
+    *(const char **)((char *)sc + (size_t)cmd->info) = path;
+    return NULL;
+}
+
+static const char *set_server_token(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+    const char *p;
+
+    if (err) {
+        return err;
+    }
+    if (!*arg || strlen(arg) > 200) {
+        return apr_psprintf(cmd->pool, "%s: expected 1..200 characters", cmd->cmd->name);
+    }
+    for (p = arg; *p; p++) {
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
+            return apr_psprintf(cmd->pool, "%s: printable ASCII without spaces only",
+                                cmd->cmd->name);
+        }
+    }
+    *(const char **)((char *)sc + (size_t)cmd->info) = arg;
+    return NULL;
+}
+
+static const char *set_public_base_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    size_t n = strlen(arg);
+
+    if (strncmp(arg, "https://", 8) != 0 || n < 9 || n > 200 || arg[n - 1] == '/'
+        || strpbrk(arg, " ?#\"")) {
+        return "RuziziPublicBaseUrl: expected an https:// URL without a trailing slash";
+    }
+    sc->public_base_url = arg;
+    return NULL;
+}
+
+static const char *set_password_cost(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+
+    if (strcasecmp(arg, "interactive") == 0) {
+        sc->password_cost = 1 + RZ_PW_INTERACTIVE;
+    } else if (strcasecmp(arg, "moderate") == 0) {
+        sc->password_cost = 1 + RZ_PW_MODERATE;
+    } else {
+        return "RuziziPasswordCost: expected interactive or moderate";
+    }
+    return NULL;
+}
+
+/* Positive integer in [1, max] for the int field at cmd->info. */
+static const char *set_server_count(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    long max = strcmp(cmd->cmd->name, "RuziziRateLimitEntries") == 0 ? RZ_RL_MAX_ENTRIES : 1024;
+    long min = strcmp(cmd->cmd->name, "RuziziRateLimitEntries") == 0 ? RZ_RL_MIN_ENTRIES : 1;
+    char *end = NULL;
+    long n;
+
+    errno = 0;
+    n = strtol(arg, &end, 10);
+    if (errno || !end || *end || end == arg || n < min || n > max) {
+        return apr_psprintf(cmd->pool, "%s: expected a whole number from %ld to %ld",
+                            cmd->cmd->name, min, max);
+    }
+    *(int *)((char *)sc + (size_t)cmd->info) = (int)n;
+    return NULL;
+}
+
+static const char *set_rate_limit(cmd_parms *cmd, void *dc, const char *scope, const char *rate,
+                                  const char *burst)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    int i = rz_rl_scope_from_name(scope);
+    const char *err = NULL;
+
+    if (i < 0) {
+        return apr_psprintf(cmd->pool, "RuziziRateLimit: unknown scope '%s'", scope);
+    }
+    if (rz_rate_parse(rate, burst, &sc->rates[i], &err) != 0) {
+        return apr_psprintf(cmd->pool, "RuziziRateLimit: %s", err);
+    }
+    sc->rate_set[i] = 1;
+    return NULL;
+}
+
+static const char *set_smtp_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    const char *err = NULL;
+
+    if (rz_smtp_url_check(arg, &err) != 0) {
+        return apr_psprintf(cmd->pool, "RuziziSmtpUrl: %s", err);
+    }
+    sc->smtp_url = arg;
+    return NULL;
+}
+
+static const char *set_mail_from(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    const char *email = rz_email_normalize(cmd->pool, arg);
+
+    if (!email) {
+        return "RuziziMailFrom: expected an email address";
+    }
+    sc->mail_from = email;
+    return NULL;
+}
+
+#define RZ_OFF(f) ((void *)APR_OFFSETOF(rz_srv_conf_t, f))
+
 const command_rec rz_cmds[] = {
     AP_INIT_TAKE1("RuziziStore", set_store, NULL, RSRC_CONF,
                   "store URI: sqlite:/path/file.db, mongodb://... or mongodb+srv://..."),
@@ -130,4 +263,26 @@ const command_rec rz_cmds[] = {
                   "maximum JSON request body in bytes (default 65536)"),
     AP_INIT_ITERATE("RuziziCorsOrigins", add_cors_origin, NULL, RSRC_CONF,
                     "exact origins allowed for CORS (default none)"),
-    {NULL}};
+    AP_INIT_TAKE1("RuziziJwtKeyFile", set_server_path, RZ_OFF(jwt_key_file), RSRC_CONF,
+                  "root-only file of kid:base64url-key lines (>= 32-byte keys); first signs"),
+    AP_INIT_TAKE1("RuziziJwtIssuer", set_server_token, RZ_OFF(jwt_issuer), RSRC_CONF,
+                  "access token iss (default RuziziPublicBaseUrl, else ruzizi)"),
+    AP_INIT_TAKE1("RuziziJwtAudience", set_server_token, RZ_OFF(jwt_audience), RSRC_CONF,
+                  "access token aud (default ruzizi-api)"),
+    AP_INIT_TAKE1("RuziziPublicBaseUrl", set_public_base_url, NULL, RSRC_CONF,
+                  "https base URL of links in emails"),
+    AP_INIT_TAKE1("RuziziPasswordCost", set_password_cost, NULL, RSRC_CONF,
+                  "argon2id cost: interactive (default) or moderate"),
+    AP_INIT_TAKE1("RuziziMaxConcurrentHashes", set_server_count, RZ_OFF(max_hashes), RSRC_CONF,
+                  "server-wide cap on concurrent password hashes (default: CPU cores)"),
+    AP_INIT_TAKE23("RuziziRateLimit", set_rate_limit, NULL, RSRC_CONF,
+                   "RuziziRateLimit <scope> <n/s|n/min|n/h> [burst]"),
+    AP_INIT_TAKE1("RuziziRateLimitEntries", set_server_count, RZ_OFF(rate_entries), RSRC_CONF,
+                  "size of the shared rate-limit table (default 65536)"),
+    AP_INIT_TAKE1("RuziziSmtpUrl", set_smtp_url, NULL, RSRC_CONF,
+                  "smtps://host:465 or smtp://host:587 (STARTTLS); plain smtp:// to loopback only"),
+    AP_INIT_TAKE1("RuziziSmtpCredentialsFile", set_server_path, RZ_OFF(smtp_credentials_file),
+                  RSRC_CONF, "root-only file holding user:password for the SMTP relay"),
+    AP_INIT_TAKE1("RuziziMailFrom", set_mail_from, NULL, RSRC_CONF, "sender address of emails"),
+    {NULL},
+};

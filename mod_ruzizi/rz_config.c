@@ -4,6 +4,8 @@
 
 #include "apr_strings.h"
 
+#include <unistd.h>
+
 void *rz_config_create_server(apr_pool_t *p, server_rec *s)
 {
     return apr_pcalloc(p, sizeof(rz_srv_conf_t));
@@ -19,6 +21,25 @@ void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->store_uri_file = add->store_set ? add->store_uri_file : base->store_uri_file;
     c->json_body_limit = add->json_body_limit ? add->json_body_limit : base->json_body_limit;
     c->cors_origins = add->cors_origins ? add->cors_origins : base->cors_origins;
+#define RZ_MERGE(f) c->f = add->f ? add->f : base->f
+    RZ_MERGE(jwt_key_file);
+    RZ_MERGE(jwt_keys);
+    RZ_MERGE(jwt_issuer);
+    RZ_MERGE(jwt_audience);
+    RZ_MERGE(password_cost);
+    RZ_MERGE(max_hashes);
+    RZ_MERGE(rate_entries);
+    RZ_MERGE(public_base_url);
+    RZ_MERGE(smtp_url);
+    RZ_MERGE(smtp_credentials_file);
+    RZ_MERGE(smtp_user);
+    RZ_MERGE(smtp_password);
+    RZ_MERGE(mail_from);
+#undef RZ_MERGE
+    for (int i = 0; i < RZ_RL_NSCOPES; i++) {
+        c->rate_set[i] = add->rate_set[i] || base->rate_set[i];
+        c->rates[i] = add->rate_set[i] ? add->rates[i] : base->rates[i];
+    }
     return c;
 }
 
@@ -69,4 +90,38 @@ int rz_config_cors_allowed(const server_rec *s, const char *origin)
         }
     }
     return 0;
+}
+
+const char *rz_config_jwt_issuer(const rz_srv_conf_t *sc)
+{
+    if (sc->jwt_issuer) {
+        return sc->jwt_issuer;
+    }
+    return sc->public_base_url ? sc->public_base_url : RZ_DEFAULT_JWT_ISSUER;
+}
+
+const char *rz_config_jwt_audience(const rz_srv_conf_t *sc)
+{
+    return sc->jwt_audience ? sc->jwt_audience : RZ_DEFAULT_JWT_AUDIENCE;
+}
+
+rz_pw_cost_t rz_config_password_cost(const rz_srv_conf_t *sc)
+{
+    return sc->password_cost ? (rz_pw_cost_t)(sc->password_cost - 1) : RZ_PW_INTERACTIVE;
+}
+
+int rz_config_max_hashes(const rz_srv_conf_t *sc)
+{
+    long cores;
+
+    if (sc->max_hashes) {
+        return sc->max_hashes;
+    }
+    cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? (int)cores : 1;
+}
+
+const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope)
+{
+    return sc->rate_set[scope] ? &sc->rates[scope] : rz_rl_default_rate(scope);
 }

@@ -7,17 +7,39 @@
 #include "http_config.h"
 #include "apr_tables.h"
 
+#include "auth/rz_jwt.h"
+#include "auth/rz_password.h"
+#include "auth/rz_ratelimit.h"
 #include "store/rz_store.h"
 
 #define RZ_DEFAULT_JSON_BODY_LIMIT 65536
+#define RZ_DEFAULT_JWT_AUDIENCE "ruzizi-api"
+#define RZ_DEFAULT_JWT_ISSUER "ruzizi"
 
 typedef struct {
-    const char *store_uri; /* RuziziStore, or the content of RuziziStoreUriFile (after check) */
+    /* RuziziStore, or the content of RuziziStoreUriFile (read by check_config) */
+    const char *store_uri;
     const char *store_uri_file; /* RuziziStoreUriFile */
-    int store_set;              /* 1 when RuziziStore was given in this server's context */
+    int store_set;              /* 1 when either was given in this server's context */
     apr_off_t json_body_limit;  /* RuziziJsonBodyLimit at server level; 0 = unset */
-    apr_array_header_t
-        *cors_origins; /* RuziziCorsOrigins: const char * exact origins; NULL = unset */
+    /* RuziziCorsOrigins: exact origins (const char *); NULL = unset */
+    apr_array_header_t *cors_origins;
+
+    const char *jwt_key_file; /* RuziziJwtKeyFile */
+    rz_jwt_keys_t *jwt_keys;  /* parsed by check_config (root, parent), inherited by children */
+    const char *jwt_issuer;   /* RuziziJwtIssuer; NULL = default */
+    const char *jwt_audience; /* RuziziJwtAudience; NULL = default */
+    int password_cost;        /* RuziziPasswordCost: 0 unset, 1 + rz_pw_cost_t */
+    int max_hashes;           /* RuziziMaxConcurrentHashes; 0 = number of CPU cores */
+    rz_rate_t rates[RZ_RL_NSCOPES]; /* RuziziRateLimit overrides */
+    unsigned char rate_set[RZ_RL_NSCOPES];
+    int rate_entries;                      /* RuziziRateLimitEntries; 0 = default */
+    const char *public_base_url;           /* RuziziPublicBaseUrl */
+    const char *smtp_url;                  /* RuziziSmtpUrl */
+    const char *smtp_credentials_file;     /* RuziziSmtpCredentialsFile (user:password) */
+    const char *smtp_user, *smtp_password; /* read from that file by check_config */
+    const char *mail_from;                 /* RuziziMailFrom */
+
     rz_store_t *store; /* per child: opened in child_init (pchild), NULL in the parent */
 } rz_srv_conf_t;
 
@@ -33,6 +55,12 @@ void *rz_config_merge_dir(apr_pool_t *p, void *base, void *add);
 /* Getters: never NULL; apply the defaults of SPEC 8.12. */
 rz_srv_conf_t *rz_config_server(const server_rec *s);
 apr_off_t rz_config_json_body_limit(const request_rec *r);
+const char *
+rz_config_jwt_issuer(const rz_srv_conf_t *sc); /* issuer, else base URL, else "ruzizi" */
+const char *rz_config_jwt_audience(const rz_srv_conf_t *sc); /* default "ruzizi-api" */
+rz_pw_cost_t rz_config_password_cost(const rz_srv_conf_t *sc);
+int rz_config_max_hashes(const rz_srv_conf_t *sc);
+const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope);
 
 /* 1 when `origin` is exactly one of RuziziCorsOrigins. */
 int rz_config_cors_allowed(const server_rec *s, const char *origin);

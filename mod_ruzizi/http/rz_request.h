@@ -23,7 +23,8 @@ typedef struct rz_req_t {
     json_t *body;         /* parsed JSON body ({} when empty) on POST/PATCH; else NULL */
     const char *raw_body; /* RZ_RF_BODY_RAW routes: the bytes; raw_len their count */
     apr_size_t raw_len;
-    rz_sess_t *sess; /* store session, acquired on first rz_req_store */
+    rz_sess_t *sess;            /* store session, acquired on first rz_req_store */
+    struct rz_principal_t *who; /* the authenticated caller (http/rz_auth.h); NULL when public */
 } rz_req_t;
 
 /* Creates the per-request state (in r->pool) and makes sure the request id exists. */

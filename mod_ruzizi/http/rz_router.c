@@ -13,6 +13,7 @@
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "core/rz_validate.h"
+#include "http/rz_auth.h"
 #include "http/rz_response.h"
 
 #define RZ_NOTE_PATH_404 "rz-path-404"
@@ -227,8 +228,13 @@ static int answer_httpd_error(request_rec *r, int status)
         return rz_respond_error(r, status, "STORE_UNAVAILABLE", "Service unavailable", NULL);
     default:
         if (status >= 400 && status < 500) {
-            return rz_respond_error(r, status, "VALIDATION_ERROR",
-                                    "Bad request (request line, headers or body rejected)", NULL);
+            /* which part httpd refused: the request line (414) or the header fields (400, 431) */
+            json_t *details = rz_json_pool_own(
+                r->pool,
+                json_pack("[{s:s, s:s}]", "field",
+                          status == HTTP_REQUEST_URI_TOO_LARGE ? "request-line" : "headers",
+                          "message", "rejected by the server's request limits"));
+            return rz_respond_error(r, status, "VALIDATION_ERROR", "Bad request", details);
         }
         return rz_respond_error(r, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
                                 NULL);
@@ -260,11 +266,9 @@ int rz_router_handle(request_rec *r)
         }
         return rz_respond_error(r, HTTP_NOT_FOUND, "NOT_FOUND", "Not found", NULL);
     }
-    /* (2) IP rate limit and (3)-(4) authentication and role arrive with the identity issue: until
-     * then only public routes can be served. */
-    if (!(rq->route->access & (RZ_ACC_PUBLIC | RZ_ACC_TEST))) {
-        return rz_respond_error(r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required",
-                                NULL);
+    /* (2) the IP rate limit, (3)-(4) authentication and the route's roles */
+    if (rz_auth_rate_limit_ip(rq) != 0 || rz_auth_authenticate(rq) != 0) {
+        return OK;
     }
     if ((r->method_number == M_POST || r->method_number == M_PATCH)
         && !(rq->route->flags & RZ_RF_BODY_RAW) && read_json_body(rq) != 0) {

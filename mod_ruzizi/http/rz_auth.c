@@ -1,0 +1,182 @@
+/* rz_auth.c: IP rate limit, Bearer JWT authentication against the stored user, and role rules. */
+#include "http/rz_auth.h"
+
+#include "rz_config.h"
+#include "rz_private.h"
+#include "rz_shm.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "core/rz_json.h"
+#include "core/rz_time.h"
+#include "http/rz_response.h"
+#include "http/rz_router.h"
+
+#define RZ_BEARER_MAX 4096
+
+const char *rz_auth_client_key(rz_req_t *rq)
+{
+    char *key = apr_palloc(rq->pool, 64);
+
+    rz_rl_client_key(rq->r->useragent_ip, key, 64);
+    return key;
+}
+
+int rz_auth_rate_limit(rz_req_t *rq, int scope, const char *key)
+{
+    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
+    int retry = 1;
+
+    if (rz_shm_rate_take(rq->r, scope, key, rz_config_rate(sc, scope), &retry)) {
+        return 0;
+    }
+    apr_table_setn(rq->r->err_headers_out, "Retry-After",
+                   apr_itoa(rq->pool, retry < 1 ? 1 : retry));
+    rz_respond_error(rq->r, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", "Too many requests", NULL);
+    return -1;
+}
+
+int rz_auth_rate_limit_ip(rz_req_t *rq)
+{
+    if (rq->route->flags & RZ_RF_NO_RATELIMIT) {
+        return 0;
+    }
+    return rz_auth_rate_limit(rq, RZ_RL_API, rz_auth_client_key(rq));
+}
+
+static int unauthorized(rz_req_t *rq, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rq->r, RZ_LOGNO(00401) "token refused: %s", why);
+    rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", NULL);
+    return -1;
+}
+
+/* Steps (6)-(7) of SPEC 8.5 against the store: jti not revoked, user active, iat not before
+ * sessionsValidAfter, family not revoked. Returns 0, 1 (refused, *why set) or -1 (response
+ * already written: store error). */
+static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_principal_t *who,
+                              const char **why)
+{
+    rz_sess_t *s;
+    rz_status_t st = rz_req_store(rq, &s);
+    rz_cond_t cond[2];
+    json_t *doc, *user;
+    const char *sva;
+    int64_t valid_after;
+
+    if (st != RZ_OK) {
+        rz_respond_store_error(rq->r, st, NULL);
+        return -1;
+    }
+    cond[0] = (rz_cond_t){"jti", RZ_EQ, rz_json_pool_own(rq->pool, json_string(c->jti))};
+    st = rz_store_find_one(s, "revoked_tokens", cond, 1, &doc);
+    if (st == RZ_OK) {
+        *why = "jti revoked";
+        return 1;
+    }
+    if (st != RZ_NOT_FOUND) {
+        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return -1;
+    }
+    st = rz_store_get(s, "users", c->sub, &user);
+    if (st == RZ_NOT_FOUND || (st == RZ_OK && !json_is_true(json_object_get(user, "isActive")))) {
+        *why = "user missing or inactive";
+        return 1;
+    }
+    if (st != RZ_OK) {
+        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return -1;
+    }
+    sva = json_string_value(json_object_get(user, "sessionsValidAfter"));
+    if (sva && rz_datetime_parse(sva, &valid_after) == 0 && c->iat < valid_after) {
+        *why = "issued before sessionsValidAfter";
+        return 1;
+    }
+    cond[0] = (rz_cond_t){"familyId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(c->sid))};
+    cond[1] = (rz_cond_t){"revokedAt", RZ_NE, rz_json_pool_own(rq->pool, json_null())};
+    st = rz_store_find_one(s, "refresh_sessions", cond, 2, &doc);
+    if (st == RZ_OK) {
+        *why = "session family revoked";
+        return 1;
+    }
+    if (st != RZ_NOT_FOUND) {
+        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return -1;
+    }
+    who->user_id = c->sub;
+    who->role = json_string_value(json_object_get(user, "role"));
+    who->est_id = json_string_value(json_object_get(user, "establishmentId"));
+    who->sid = c->sid;
+    who->jti = c->jti;
+    who->exp = c->exp;
+    who->user = user;
+    return 0;
+}
+
+static unsigned role_bit(const char *role)
+{
+    if (!role) {
+        return 0;
+    }
+    if (strcmp(role, "super_admin") == 0) {
+        return RZ_ACC_SA;
+    }
+    if (strcmp(role, "manager") == 0) {
+        return RZ_ACC_M;
+    }
+    return strcmp(role, "staff") == 0 ? RZ_ACC_ST : 0;
+}
+
+int rz_auth_authenticate(rz_req_t *rq)
+{
+    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
+    const char *h = apr_table_get(rq->r->headers_in, "Authorization"), *why = "no token";
+    rz_jwt_claims_t claims;
+    rz_principal_t *who;
+    int rc;
+
+    if (rq->route->access & (RZ_ACC_PUBLIC | RZ_ACC_TEST)) {
+        return 0;
+    }
+    if (!h || strncmp(h, "Bearer ", 7) != 0) {
+        return unauthorized(rq, why);
+    }
+    h += 7;
+    if (strlen(h) > RZ_BEARER_MAX) {
+        return unauthorized(rq, "token too long");
+    }
+    if (!sc->jwt_keys) {
+        return unauthorized(rq, "RuziziJwtKeyFile is not set");
+    }
+    if (rz_jwt_verify(rq->pool, sc->jwt_keys, h, rz_config_jwt_issuer(sc),
+                      rz_config_jwt_audience(sc), rz_now(), &claims, &why)
+        != 0) {
+        return unauthorized(rq, why);
+    }
+    who = apr_pcalloc(rq->pool, sizeof(*who));
+    rc = check_stored_state(rq, &claims, who, &why);
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc > 0) {
+        return unauthorized(rq, why);
+    }
+    rq->who = who;
+    if (!(rq->route->access & role_bit(who->role))) {
+        rz_respond_error(rq->r, HTTP_FORBIDDEN, "FORBIDDEN", "Not allowed for your role", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int rz_auth_in_scope(const rz_req_t *rq, const char *est_id)
+{
+    if (!rq->who) {
+        return 0;
+    }
+    if (strcmp(rq->who->role, "super_admin") == 0) {
+        return 1;
+    }
+    return est_id && rq->who->est_id && strcmp(est_id, rq->who->est_id) == 0;
+}
