@@ -99,6 +99,16 @@ def test_post_only_route_405_allow(server):
     assert r.headers.get("Allow") == "POST"
 
 
+def test_httpd_own_errors_are_json(server):
+    """httpd answers these itself before any handler; ErrorDocument hands them back to the module."""
+    big_header = server.get("/api/health", headers={"X-Big": "a" * 9000})
+    assert_error(big_header, 400, "VALIDATION_ERROR")
+    long_uri = server.get("/api/health?" + "a" * 9000)
+    assert_error(long_uri, 414, "VALIDATION_ERROR")
+    too_many = server.get("/api/health", headers={f"X-H{i}": "1" for i in range(120)})
+    assert_error(too_many, 400, "VALIDATION_ERROR")
+
+
 def test_head_health_has_headers_and_no_body(server):
     r = server.raw_request("HEAD", "/api/health")
     assert r.status == 200, r
