@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/rz_json.h"
+#include "ctl/ctl_admin.h"
+#include "ctl/ctl_audit.h"
 #include "http/rz_route_spec.h"
 #include "store/rz_migrations.h"
 #include "store/rz_store.h"
@@ -134,12 +136,31 @@ static int cmd_routes(ctl_t *c)
     return 0;
 }
 
+static int cmd_create_admin(ctl_t *c)
+{
+    rz_sess_t *s;
+    int rc = open_session(c, &s);
+
+    return rc ? rc : ctl_create_admin(s, c->pool, c->argc, c->argv);
+}
+
+static int cmd_verify_audit(ctl_t *c)
+{
+    rz_sess_t *s;
+    int rc = open_session(c, &s);
+
+    return rc ? rc : ctl_verify_audit(s, c->argc, c->argv);
+}
+
 static const struct {
     const char *name;
     ctl_cmd_fn fn;
     const char *help;
 } commands[] = {
     {"migrate", cmd_migrate, "apply missing store migrations (checks MongoDB is a replica set)"},
+    {"create-admin", cmd_create_admin,
+     "--email E --first-name F --last-name L [--force]; password on stdin"},
+    {"verify-audit", cmd_verify_audit, "[--from-seq N] verify the audit hash chain"},
     {"genkey", cmd_genkey, "print a fresh RuziziJwtKeyFile line kid:key"},
     {"routes", cmd_routes, "print the route table as JSON lines"},
 };

@@ -29,9 +29,40 @@ static const mig_coll_t m1_colls[] = {
     {"_meta", {{"_meta_key", {"key", NULL}, 1}}, 1},
 };
 
+/* 2: identity and platform services (SPEC 4.1-4.3, 4.12, 4.13, 4.21, 8.5-8.8). Unique
+ * case-insensitive names go through a stored folded key (SPEC 2.5). */
+static const mig_coll_t m2_colls[] = {
+    {"users",
+     {{"users_email", {"email", NULL}, 1},
+      {"users_establishment", {"establishmentId", "role", NULL}, 0},
+      {"users_created", {"createdAt", NULL}, 0}},
+     3},
+    {"establishments", {{"establishments_name", {"nameKey", NULL}, 1}}, 1},
+    {"refresh_sessions",
+     {{"refresh_token", {"tokenHash", NULL}, 1},
+      {"refresh_family", {"familyId", NULL}, 0},
+      {"refresh_user", {"userId", NULL}, 0}},
+     3},
+    {"revoked_tokens", {{"revoked_jti", {"jti", NULL}, 1}}, 1},
+    {"reset_tokens",
+     {{"reset_token", {"tokenHash", NULL}, 1}, {"reset_user", {"userId", NULL}, 0}},
+     2},
+    {"login_throttle", {{"throttle_email", {"emailHash", NULL}, 1}}, 1},
+    {"audit",
+     {{"audit_seq", {"seq", NULL}, 1},
+      {"audit_entity", {"entity", "entityId", NULL}, 0},
+      {"audit_establishment", {"establishmentId", NULL}, 0}},
+     3},
+    {"notifications", {{"notifications_user", {"userId", "createdAt", NULL}, 0}}, 1},
+    {"outbox", {{"outbox_due", {"status", "nextAttemptAt", NULL}, 0}}, 1},
+    {"job_leases", {{"job_leases_job", {"job", NULL}, 1}}, 1},
+    {"idempotency", {{"idempotency_key", {"scope", "key", NULL}, 1}}, 1},
+};
+
 /* Later issues append here; numbers are consecutive and never reused. */
 static const migration_t migrations[] = {
     {1, "foundation", m1_colls, sizeof(m1_colls) / sizeof(m1_colls[0])},
+    {2, "identity", m2_colls, sizeof(m2_colls) / sizeof(m2_colls[0])},
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,0 +1,42 @@
+/* rz_write.h: the write path of one request: its unit of work, audit entries and error answers. */
+#ifndef RZ_WRITE_H
+#define RZ_WRITE_H
+
+#include "core/rz_audit.h"
+#include "http/rz_request.h"
+
+/* One request's unit of work (SPEC 8.9: the change, its audit entries, counters, outbox emails,
+ * notifications and the idempotency record commit together or not at all). Every unit of work
+ * names RZ_AUDIT_KEY, so audit seq numbers are serialised chain-wide. */
+typedef struct {
+    rz_req_t *rq;
+    rz_sess_t *s;     /* the request's store session, valid after rz_write_begin */
+    rz_actor_t actor; /* the caller (or public), with ip, user agent and request id */
+} rz_write_t;
+
+/* Starts the unit of work serialised on `keys` (may be NULL/0) plus RZ_AUDIT_KEY. Returns 0, or -1
+ * after writing the error response (503 STORE_UNAVAILABLE when the store or the keys could not be
+ * had within 5 s). */
+int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys);
+
+/* Appends the audit entry `action` ("user.create") for entity/id of establishment `est` (NULL for
+ * none), with changes computed from `before` and `after` (either may be NULL: create / delete) and
+ * optional `meta`. Returns the store status; on failure the caller answers with rz_write_fail. */
+rz_status_t rz_write_audit(rz_write_t *w, const char *action, const char *entity, const char *id,
+                           const char *est, const json_t *before, const json_t *after,
+                           const json_t *meta);
+
+/* Commits. Returns 0, or -1 after writing the error response (the unit of work is rolled back). */
+int rz_write_commit(rz_write_t *w);
+
+/* Rolls back and answers the store status `st` (rz_respond_store_error). Returns OK. */
+int rz_write_fail(rz_write_t *w, rz_status_t st);
+
+/* Rolls back and answers with this error (like rz_respond_error). Returns OK. */
+int rz_write_error(rz_write_t *w, int status, const char *code, const char *message,
+                   json_t *details);
+
+/* The actor of a request without a unit of work (e.g. a failed login audited on its own). */
+void rz_write_actor(rz_req_t *rq, rz_actor_t *a);
+
+#endif
