@@ -22,6 +22,7 @@
 #include "http/rz_request.h"
 #include "http/rz_response.h"
 #include "http/rz_router.h"
+#include "jobs/rz_jobs_runner.h"
 #include "store/rz_store.h"
 
 #define RZ_SECRET_MAX 4096
@@ -161,6 +162,10 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     if (rc != OK) {
         return rc;
     }
+    if (!sc->smtp_url) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     RZ_LOGNO(00110) "RuziziSmtpUrl is not set: emails stay queued in the outbox");
+    }
     if (!sc->jwt_keys) {
         ap_log_error(
             APLOG_MARK, APLOG_WARNING, 0, s,
@@ -213,6 +218,7 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         }
         apr_pool_destroy(tmp);
     }
+    rz_jobs_start(pchild, s);
 }
 
 /* The raw-path rules of SPEC 2.1 must see the request line before httpd decodes and normalises

@@ -284,5 +284,9 @@ const command_rec rz_cmds[] = {
     AP_INIT_TAKE1("RuziziSmtpCredentialsFile", set_server_path, RZ_OFF(smtp_credentials_file),
                   RSRC_CONF, "root-only file holding user:password for the SMTP relay"),
     AP_INIT_TAKE1("RuziziMailFrom", set_mail_from, NULL, RSRC_CONF, "sender address of emails"),
+#ifdef RZ_TEST_HOOKS
+    AP_INIT_TAKE1("RuziziTestClockFile", set_server_path, RZ_OFF(test_clock_file), RSRC_CONF,
+                  "test builds only: file holding seconds added to the server clock"),
+#endif
     {NULL},
 };

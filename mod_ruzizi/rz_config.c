@@ -4,7 +4,14 @@
 
 #include "apr_strings.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "apr_atomic.h"
+#include "apr_time.h"
+
+#include "core/rz_time.h"
 
 void *rz_config_create_server(apr_pool_t *p, server_rec *s)
 {
@@ -35,6 +42,7 @@ void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     RZ_MERGE(smtp_user);
     RZ_MERGE(smtp_password);
     RZ_MERGE(mail_from);
+    RZ_MERGE(test_clock_file);
 #undef RZ_MERGE
     for (int i = 0; i < RZ_RL_NSCOPES; i++) {
         c->rate_set[i] = add->rate_set[i] || base->rate_set[i];
@@ -124,4 +132,28 @@ int rz_config_max_hashes(const rz_srv_conf_t *sc)
 const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope)
 {
     return sc->rate_set[scope] ? &sc->rates[scope] : rz_rl_default_rate(scope);
+}
+
+void rz_config_test_clock_tick(const server_rec *s)
+{
+#ifdef RZ_TEST_HOOKS
+    static volatile apr_uint32_t last_read;
+    const char *path = rz_config_server(s)->test_clock_file;
+    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
+    char buf[32];
+    FILE *f;
+
+    if (!path || apr_atomic_xchg32(&last_read, now) == now) {
+        return;
+    }
+    f = fopen(path, "r");
+    if (f) {
+        if (fgets(buf, sizeof(buf), f)) {
+            rz_clock_set_offset(strtoll(buf, NULL, 10));
+        }
+        fclose(f);
+    }
+#else
+    (void)s;
+#endif
 }

@@ -40,6 +40,8 @@ typedef struct {
     const char *smtp_user, *smtp_password; /* read from that file by check_config */
     const char *mail_from;                 /* RuziziMailFrom */
 
+    const char *test_clock_file; /* RuziziTestClockFile (test builds only) */
+
     rz_store_t *store; /* per child: opened in child_init (pchild), NULL in the parent */
 } rz_srv_conf_t;
 
@@ -66,5 +68,9 @@ const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope);
 int rz_config_cors_allowed(const server_rec *s, const char *origin);
 
 extern const command_rec rz_cmds[];
+
+/* Test builds: re-reads RuziziTestClockFile (at most once per second) into the clock offset of
+ * rz_now(). A no-op in production builds and when the directive is unset. Thread-safe. */
+void rz_config_test_clock_tick(const server_rec *s);
 
 #endif

@@ -46,6 +46,7 @@ rz_req_t *rz_request_create(request_rec *r)
     rq->r = r;
     rq->pool = r->pool;
     rq->request_id = rz_request_id(r);
+    rz_config_test_clock_tick(r->server);
     rz_response_prepare(r, rq->request_id);
     return rq;
 }

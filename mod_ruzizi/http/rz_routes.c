@@ -1,6 +1,9 @@
 /* rz_routes.c: the module's route table, expanded from rz_routes.def with the handler functions. */
 #include "http/rz_router.h"
 
+#include "domain/rz_auth_api.h"
+#include "domain/rz_audit_routes.h"
+#include "domain/rz_notifications.h"
 #include "domain/rz_system.h"
 
 #define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \

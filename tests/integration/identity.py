@@ -18,6 +18,18 @@ def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def server_issuer(server):
+    """The iss the server expects (SPEC 8.12): RuziziJwtIssuer, else RuziziPublicBaseUrl, else
+    "ruzizi"."""
+    import re
+    conf = server.extra_conf or ""
+    for name in ("RuziziJwtIssuer", "RuziziPublicBaseUrl"):
+        m = re.search(rf"^{name}\s+(\S+)", conf, re.M)
+        if m:
+            return m.group(1)
+    return ISSUER
+
+
 def server_keys(server):
     """[(kid, key bytes)] from the key file the harness wrote for `server`."""
     keys = []
@@ -35,7 +47,7 @@ def mint_token(server, sub, role, est=None, sid=None, iat=None, exp=None, jti=No
     a revoked one)."""
     now = int(time.time())
     iat = now if iat is None else iat
-    body = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "role": role, "est": est,
+    body = {"iss": server_issuer(server), "aud": AUDIENCE, "sub": sub, "role": role, "est": est,
             "sid": sid or secrets.token_hex(12), "iat": iat, "nbf": iat,
             "exp": iat + 900 if exp is None else exp, "jti": jti or secrets.token_hex(16)}
     body.update(claims or {})

@@ -517,10 +517,11 @@ static int race_for(const char *job)
 
 START_TEST(test_job_lease_race_and_expiry)
 {
-    const char *job = uniq_name("job");
+    char job[64]; /* outlives the fixture's pool, which is closed around each fork */
     json_t *doc;
     int acquired;
 
+    apr_cpystrn(job, uniq_name("job"), sizeof(job));
     ck_assert_int_eq(race_for(job), 1); /* first use: the document is created by the race */
     OB_OK(rz_job_try_lease(O.s, job, "late", 60, &acquired));
     ck_assert_int_eq(acquired, 0);
