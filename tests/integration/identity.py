@@ -7,6 +7,7 @@ import json
 import secrets
 import subprocess
 import time
+from pathlib import Path
 
 import harness
 
@@ -67,8 +68,8 @@ def create_admin(server, email="admin@example.com", password="admin-pass-1", fir
     p = subprocess.run(args, input=password + "\n", capture_output=True, text=True, timeout=60)
     if p.returncode != 0:
         raise RuntimeError(f"create-admin failed ({p.returncode}): {p.stderr.strip()}")
-    if server.store_uri.startswith("sqlite:"):
-        harness.chown_to_run_user(server.dir / "data")
+    if server.store_uri.startswith("sqlite:"):  # the file's directory stays the children's
+        harness.chown_to_run_user(Path(server.store_uri[len("sqlite:"):]).parent)
     return p.stdout.strip()
 
 

@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""run.py: benchmarks of mod_ruzizi endpoints, each printed as a ratio to a trivial handler measured in
+the same run on the same server (absolute numbers on a shared machine mean little). Not part of the
+test suite and never a pass/fail check.
+
+usage: RUZIZI_BUILD_DIR=build/test tests/bench/run.py [--seconds 5] [--connections 16]
+(needs a test build: configure --enable-test-hooks, for the `ruzizi-trivial` handler)"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+import harness  # noqa: E402
+import identity  # noqa: E402
+
+UNLIMITED = "".join(f"RuziziRateLimit {s} 1000000/s 1000000\n" for s in (
+    "api", "login-ip", "login-email", "refresh-ip"))
+
+
+def wrk(url, seconds, connections, headers=(), script=None):
+    """Runs wrk; returns (requests/s, p99 ms, non-2xx count)."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for h in headers:
+        cmd += ["-H", h]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ruzizi-bench-"))
+    ca = harness.TlsCA(work)
+    data = harness.make_tmpdir("ruzizi-bench-data-")
+    uri = f"sqlite:{data}/bench.db"
+    harness.run_ctl(uri, "migrate")
+    harness.chown_to_run_user(data)
+    srv = harness.Server(ca, uri, "sqlite", extra_conf=UNLIMITED + (
+        "<Location /bench-trivial>\n    SetHandler ruzizi-trivial\n</Location>\n"))
+    srv.start()
+    try:
+        identity.create_admin(srv, "bench@example.com", "bench-pass-1")
+        token = identity.login(srv, "bench@example.com", "bench-pass-1")["tokens"]["accessToken"]
+        s, c = args.seconds, args.connections
+        base, base_p99, _ = wrk(srv.url("/bench-trivial"), s, c)
+        print(f"trivial handler           {base:9.0f} req/s  p99 {base_p99:7.2f} ms   (1.00)")
+        rps, p99, bad = wrk(srv.url("/api/auth/me"), s, c,
+                            headers=[f"Authorization: Bearer {token}"])
+        print(f"GET /api/auth/me (auth)   {rps:9.0f} req/s  p99 {p99:7.2f} ms   "
+              f"({rps / base:.2f} of trivial; goal >= 0.60){'  non-2xx: %d' % bad if bad else ''}")
+        rps, p99, bad = wrk(srv.url("/api/health"), s, c)
+        print(f"GET /api/health           {rps:9.0f} req/s  p99 {p99:7.2f} ms   "
+              f"({rps / base:.2f} of trivial)")
+        lua = work / "login.lua"
+        lua.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                       'wrk.body = \'{"email":"bench@example.com","password":"bench-pass-1"}\'\n')
+        rps, p99, bad = wrk(srv.url("/api/auth/login"), s, 4, script=str(lua))
+        cores = os.cpu_count() or 1
+        print(f"POST /api/auth/login      {rps:9.1f} req/s  p99 {p99:7.2f} ms   "
+              f"({rps / cores:.1f} per core on {cores} cores; argon2id-bound; "
+              f"503 SERVER_BUSY/other non-2xx: {bad})")
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    main()
