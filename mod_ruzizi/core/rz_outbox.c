@@ -242,27 +242,27 @@ static rz_status_t notify_failure(rz_sess_t *s, const json_t *doc, int attempts,
     return rv;
 }
 
+#define FINAL_TRIES 3 /* a transaction that meets a transient write conflict is run again */
+
 /* The final failure: status failed and the notifications, in one unit of work. */
-static rz_status_t mark_failed_final(rz_sess_t *s, const json_t *doc, int attempts, json_t *lasterr,
-                                     const char *now)
+static rz_status_t mark_failed_final_once(rz_sess_t *s, const json_t *doc, int attempts,
+                                          json_t *lasterr, const char *now)
 {
     char key[8 + RZ_ID_LEN + 1];
     const char *keys[1] = {key};
-    const char *error = json_string_value(lasterr);
     rz_status_t rv;
 
     apr_snprintf(key, sizeof(key), "outbox:%s", doc_id(doc));
     if ((rv = rz_store_begin(s, keys, 1)) != RZ_OK) {
-        json_decref(lasterr);
         return rv;
     }
     rv = cas_update(s, doc,
-                    json_pack("{s:s, s:i, s:n, s:n, s:o, s:s}", "status", "failed", "attempts",
+                    json_pack("{s:s, s:i, s:n, s:n, s:O, s:s}", "status", "failed", "attempts",
                               attempts, "leaseUntil", "leaseOwner", "lastError", lasterr,
                               "updatedAt", now),
                     NULL);
     if (rv == RZ_OK) {
-        rv = notify_failure(s, doc, attempts, error);
+        rv = notify_failure(s, doc, attempts, json_string_value(lasterr));
     }
     if (rv == RZ_OK) {
         return rz_store_commit(s);
@@ -274,16 +274,17 @@ static rz_status_t mark_failed_final(rz_sess_t *s, const json_t *doc, int attemp
 rz_status_t rz_outbox_mark_failed_attempt(rz_sess_t *s, const json_t *doc, const char *error,
                                           int permanent)
 {
-    int attempts = (int)json_integer_value(json_object_get(doc, "attempts")) + 1;
+    int attempts = (int)json_integer_value(json_object_get(doc, "attempts")) + 1, i;
     int64_t t = rz_now();
     char now[21], next[21];
     json_t *lasterr = cut_text(error && *error ? error : "unknown error", RZ_OUTBOX_ERROR_MAX);
-    rz_status_t rv;
+    rz_status_t rv = RZ_UNAVAILABLE;
 
     stamp(t, now);
     if (permanent || attempts >= RZ_OUTBOX_MAX_ATTEMPTS) {
-        json_incref(lasterr); /* one reference for the update, one read by the notification */
-        rv = mark_failed_final(s, doc, attempts, lasterr, now);
+        for (i = 0; i < FINAL_TRIES && rv == RZ_UNAVAILABLE; i++) {
+            rv = mark_failed_final_once(s, doc, attempts, lasterr, now);
+        }
         json_decref(lasterr);
         return rv;
     }

@@ -55,8 +55,9 @@ rz_status_t rz_outbox_mark_sent(rz_sess_t *s, const json_t *doc);
 /* Records a failed attempt of a claimed email: attempts + 1 and lastError (cut to 500 code
  * points). A temporary failure makes it pending again at now + rz_outbox_backoff_s(attempts). A
  * permanent one (permanent != 0), or the 15th failure, makes it failed and writes one
- * email_failed notification per active super_admin, in ONE unit of work. RZ_VERSION_MISMATCH
- * when it changed since the claim (nothing written). */
+ * email_failed notification per active super_admin, in ONE unit of work (run up to 3 times while
+ * the store answers RZ_UNAVAILABLE, e.g. a transient transaction write conflict).
+ * RZ_VERSION_MISMATCH when it changed since the claim (nothing written). */
 rz_status_t rz_outbox_mark_failed_attempt(rz_sess_t *s, const json_t *doc, const char *error,
                                           int permanent);
 

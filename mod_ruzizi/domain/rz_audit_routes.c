@@ -9,6 +9,7 @@
 #include "apr_strings.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/rz_audit.h"
 #include "core/rz_id.h"

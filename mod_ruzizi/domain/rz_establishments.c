@@ -14,7 +14,8 @@
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 
-/* ---- schema (SPEC 4.3) ------------------------------------------------------------------------ */
+/* ---- schema (SPEC 4.3) ------------------------------------------------------------------------
+ */
 
 static const char *check_utc_offset(apr_pool_t *p, const json_t *v)
 {
@@ -69,13 +70,19 @@ static const rz_field_t location_fields[] = {
 static const rz_field_t phone_item = {.name = "phone", .type = RZ_T_PHONE};
 
 static const rz_field_t contacts_fields[] = {
-    {.name = "phones", .type = RZ_T_ARRAY, .flags = RZ_REQ, .min = 1, .max = 5, .items = &phone_item},
+    {.name = "phones",
+     .type = RZ_T_ARRAY,
+     .flags = RZ_REQ,
+     .min = 1,
+     .max = 5,
+     .items = &phone_item},
     {.name = "email", .type = RZ_T_EMAIL, .flags = RZ_REQ},
     {.name = "website", .type = RZ_T_STRING, .min = 1, .max = 200, .check = check_https},
     {.name = NULL},
 };
 
-static const rz_field_t service_item = {.name = "service", .type = RZ_T_STRING, .min = 1, .max = 50};
+static const rz_field_t service_item = {
+    .name = "service", .type = RZ_T_STRING, .min = 1, .max = 50};
 static const rz_field_t image_item = {.name = "image", .type = RZ_T_ID};
 
 static const rz_field_t discount_fields[] = {
@@ -83,8 +90,8 @@ static const rz_field_t discount_fields[] = {
     {.name = "percentBps", .type = RZ_T_INT, .flags = RZ_REQ, .min = 1, .max = 5000},
     {.name = NULL},
 };
-static const rz_field_t discount_item = {.name = "tier", .type = RZ_T_OBJECT,
-                                         .fields = discount_fields};
+static const rz_field_t discount_item = {
+    .name = "tier", .type = RZ_T_OBJECT, .fields = discount_fields};
 
 static const rz_field_t weekday_item = {.name = "day", .type = RZ_T_INT, .min = 1, .max = 7};
 static const rz_field_t holiday_item = {.name = "day", .type = RZ_T_DATE};
@@ -124,7 +131,8 @@ static const rz_field_t est_schema[] = {
     {.name = NULL},
 };
 
-/* ---- defaults and cross-field rules ----------------------------------------------------------- */
+/* ---- defaults and cross-field rules -----------------------------------------------------------
+ */
 
 /* Sets obj.key = value (stolen) unless obj already has a value there. */
 static void dflt(json_t *obj, const char *key, json_t *value)
@@ -269,11 +277,28 @@ rz_status_t rz_est_referenced(rz_sess_t *s, apr_pool_t *p, const char *coll, con
 
 /* ---- view ------------------------------------------------------------------------------------ */
 
-static const char *const view_fields[] = {
-    "id", "name", "description", "location", "contacts", "services", "images", "utcOffset",
-    "businessDayStart", "checkInTime", "checkOutTime", "currency", "vatRateBps", "invoicePrefix",
-    "creditNotePrefix", "longStayDiscounts", "pendingTtlHours", "autoNoShow", "defaultLanguage",
-    "hrSettings", "isActive", NULL};
+static const char *const view_fields[] = {"id",
+                                          "name",
+                                          "description",
+                                          "location",
+                                          "contacts",
+                                          "services",
+                                          "images",
+                                          "utcOffset",
+                                          "businessDayStart",
+                                          "checkInTime",
+                                          "checkOutTime",
+                                          "currency",
+                                          "vatRateBps",
+                                          "invoicePrefix",
+                                          "creditNotePrefix",
+                                          "longStayDiscounts",
+                                          "pendingTtlHours",
+                                          "autoNoShow",
+                                          "defaultLanguage",
+                                          "hrSettings",
+                                          "isActive",
+                                          NULL};
 
 /* ImageRef[] of SPEC 4.14 from stored image ids. */
 static json_t *image_refs(const json_t *ids)
@@ -281,16 +306,15 @@ static json_t *image_refs(const json_t *ids)
     json_t *out = json_array(), *id;
     size_t i;
 
-    json_array_foreach(ids, i, id) {
+    json_array_foreach (ids, i, id) {
         const char *s = json_string_value(id);
         if (!s) {
             continue;
         }
         json_array_append_new(
-            out, json_pack("{s:s, s:s++, s:{s:s++, s:s++, s:s++}}", "id", s, "url",
-                           "/api/images/", s, "/full", "thumbnails", "small", "/api/images/", s,
-                           "/small", "medium", "/api/images/", s, "/medium", "large",
-                           "/api/images/", s, "/large"));
+            out, json_pack("{s:s, s:s++, s:{s:s++, s:s++, s:s++}}", "id", s, "url", "/api/images/",
+                           s, "/full", "thumbnails", "small", "/api/images/", s, "/small", "medium",
+                           "/api/images/", s, "/medium", "large", "/api/images/", s, "/large"));
     }
     return out;
 }
@@ -314,7 +338,7 @@ static rz_status_t accommodation_stats(rz_req_t *rq, rz_sess_t *s, const char *i
         return st;
     }
     for (k = 0; modes[k]; k++) {
-        json_array_foreach(found, i, doc) {
+        json_array_foreach (found, i, doc) {
             const char *m = json_string_value(json_object_get(doc, "pricingMode"));
             if (m && strcmp(m, modes[k]) == 0) {
                 json_array_append_new(pm, json_string(m));
@@ -322,7 +346,8 @@ static rz_status_t accommodation_stats(rz_req_t *rq, rz_sess_t *s, const char *i
             }
         }
     }
-    json_object_set_new(out, "accommodationCount", json_integer((json_int_t)json_array_size(found)));
+    json_object_set_new(out, "accommodationCount",
+                        json_integer((json_int_t)json_array_size(found)));
     json_object_set_new(out, "pricingModes", pm);
     return RZ_OK;
 }
@@ -459,7 +484,7 @@ int rz_h_establishments_list(rz_req_t *rq)
         return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
     }
     data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach(found, i, doc) {
+    json_array_foreach (found, i, doc) {
         if (!(view = rz_establishment_view(rq, s, doc, &st))) {
             return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
         }

@@ -15,8 +15,8 @@
 #include "http/rz_write.h"
 
 /* SPEC 3.3 note 2: a manager may not change these. */
-static const char *const restricted[] = {"name",       "isActive",         "currency",
-                                         "utcOffset",  "businessDayStart", "vatRateBps",
+static const char *const restricted[] = {"name",          "isActive",         "currency",
+                                         "utcOffset",     "businessDayStart", "vatRateBps",
                                          "invoicePrefix", "creditNotePrefix", NULL};
 
 /* Collections whose documents reference an establishment by establishmentId (SPEC 4.3 delete). */
@@ -74,7 +74,8 @@ static int duplicate(rz_write_t *w)
                           detail1(w->rq, "name", "already used"));
 }
 
-/* ---- POST /api/establishments ------------------------------------------------------------------ */
+/* ---- POST /api/establishments ------------------------------------------------------------------
+ */
 
 int rz_h_establishment_create(rz_req_t *rq)
 {
@@ -119,7 +120,8 @@ int rz_h_establishment_create(rz_req_t *rq)
     return rz_respond_data(rq->r, HTTP_CREATED, view, NULL);
 }
 
-/* ---- PATCH /api/establishments/{id} ------------------------------------------------------------ */
+/* ---- PATCH /api/establishments/{id} ------------------------------------------------------------
+ */
 
 static int field_changed(const json_t *before, const json_t *after, const char *key)
 {
@@ -137,11 +139,11 @@ static int restricted_ok(rz_req_t *rq, const json_t *stored, const json_t *after
         return 1;
     }
     for (i = 0; restricted[i]; i++) {
-        if (json_object_get(rq->body, restricted[i]) && field_changed(stored, after, restricted[i])) {
-            rz_respond_error(rq->r, HTTP_FORBIDDEN, "FORBIDDEN",
-                             apr_pstrcat(rq->pool, "Only a super_admin may change ", restricted[i],
-                                         NULL),
-                             NULL);
+        if (json_object_get(rq->body, restricted[i])
+            && field_changed(stored, after, restricted[i])) {
+            rz_respond_error(
+                rq->r, HTTP_FORBIDDEN, "FORBIDDEN",
+                apr_pstrcat(rq->pool, "Only a super_admin may change ", restricted[i], NULL), NULL);
             return 0;
         }
     }
@@ -154,9 +156,9 @@ static void check_images(rz_vctx_t *v, const json_t *stored, const json_t *after
     const json_t *old = json_object_get(stored, "images"), *id, *o;
     size_t i, j;
 
-    json_array_foreach(json_object_get(after, "images"), i, id) {
+    json_array_foreach (json_object_get(after, "images"), i, id) {
         int known = 0;
-        json_array_foreach(old, j, o) {
+        json_array_foreach (old, j, o) {
             known |= json_equal(id, o);
         }
         if (!known) {
@@ -174,7 +176,8 @@ static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *afte
     rz_status_t st = RZ_OK;
     int used = 0, i;
 
-    if (field_changed(stored, after, "utcOffset") || field_changed(stored, after, "businessDayStart")) {
+    if (field_changed(stored, after, "utcOffset")
+        || field_changed(stored, after, "businessDayStart")) {
         field = field_changed(stored, after, "utcOffset") ? "utcOffset" : "businessDayStart";
         st = rz_est_referenced(w->s, w->rq->pool, "bookings", "establishmentId", id, &used);
     }
@@ -240,8 +243,8 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
     if (rz_est_load(rq, s, stored) != 0) {
         return NULL;
     }
-    after = rz_est_validate(&v, rz_merge_patch(rq->pool, rz_est_writable(rq->pool, *stored),
-                                               rq->body));
+    after =
+        rz_est_validate(&v, rz_merge_patch(rq->pool, rz_est_writable(rq->pool, *stored), rq->body));
     if (after) {
         check_images(&v, *stored, after);
     }
@@ -257,7 +260,7 @@ static int nothing_changed(const json_t *stored, const json_t *after)
     const char *key;
     json_t *val;
 
-    json_object_foreach((json_t *)after, key, val) {
+    json_object_foreach ((json_t *)after, key, val) {
         if (field_changed(stored, after, key)) {
             return 0;
         }
@@ -317,7 +320,8 @@ int rz_h_establishment_patch(rz_req_t *rq)
     return respond_view(rq, w.s, out);
 }
 
-/* ---- DELETE /api/establishments/{id} ----------------------------------------------------------- */
+/* ---- DELETE /api/establishments/{id} -----------------------------------------------------------
+ */
 
 int rz_h_establishment_delete(rz_req_t *rq)
 {

@@ -5,6 +5,8 @@
 #include "httpd.h"
 #include "http_protocol.h"
 
+#include <string.h>
+
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_notify.h"

@@ -16,10 +16,21 @@
 #define RZ_ESTABLISHMENTS "establishments"
 
 /* Output fields of a User, in output order (SPEC 4.1); `establishment` follows establishmentId. */
-static const char *const view_fields[] = {
-    "id",          "email",    "firstName",         "lastName",    "phone",
-    "role",        "establishmentId", "isActive",   "preferredLanguage", "lastLoginAt",
-    "passwordChangedAt", "createdBy", "createdAt",  "updatedAt",   NULL};
+static const char *const view_fields[] = {"id",
+                                          "email",
+                                          "firstName",
+                                          "lastName",
+                                          "phone",
+                                          "role",
+                                          "establishmentId",
+                                          "isActive",
+                                          "preferredLanguage",
+                                          "lastLoginAt",
+                                          "passwordChangedAt",
+                                          "createdBy",
+                                          "createdAt",
+                                          "updatedAt",
+                                          NULL};
 
 json_t *rz_users_est_ref(rz_req_t *rq, rz_sess_t *s, const char *est_id, json_t *cache)
 {
@@ -57,9 +68,8 @@ static json_t *user_view_cached(rz_req_t *rq, rz_sess_t *s, const json_t *user, 
         val = json_object_get(user, view_fields[i]);
         json_object_set(out, view_fields[i], val ? val : json_null());
         if (strcmp(view_fields[i], "establishmentId") == 0) {
-            json_object_set_new(
-                out, "establishment",
-                rz_users_est_ref(rq, s, json_string_value(val), cache));
+            json_object_set_new(out, "establishment",
+                                rz_users_est_ref(rq, s, json_string_value(val), cache));
         }
     }
     return rz_json_pool_own(rq->pool, out);
@@ -93,8 +103,7 @@ int rz_users_load(rz_req_t *rq, rz_sess_t **s, json_t **user)
         rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
         return -1;
     }
-    if (st == RZ_NOT_FOUND
-        || (strcmp(role, "staff") == 0 && strcmp(id, rq->who->user_id) != 0)
+    if (st == RZ_NOT_FOUND || (strcmp(role, "staff") == 0 && strcmp(id, rq->who->user_id) != 0)
         || !rz_auth_in_scope(rq, json_string_value(json_object_get(*user, "establishmentId")))) {
         not_found(rq);
         return -1;
@@ -203,7 +212,7 @@ int rz_h_users_list(rz_req_t *rq)
     }
     data = rz_json_pool_own(rq->pool, json_array());
     cache = rz_json_pool_own(rq->pool, json_object());
-    json_array_foreach(found, i, doc) {
+    json_array_foreach (found, i, doc) {
         json_array_append(data, user_view_cached(rq, s, doc, cache));
     }
     return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
@@ -225,19 +234,19 @@ static json_t *stats_by_establishment(rz_req_t *rq, rz_sess_t *s, const json_t *
         return NULL;
     }
     rows = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach(ests, i, est) {
+    json_array_foreach (ests, i, est) {
         const char *id = json_string_value(json_object_get(est, "id"));
         json_int_t total = 0, active = 0;
-        json_array_foreach(users, j, user) {
+        json_array_foreach (users, j, user) {
             const char *uest = json_string_value(json_object_get(user, "establishmentId"));
             if (uest && strcmp(uest, id) == 0) {
                 total++;
                 active += json_is_true(json_object_get(user, "isActive"));
             }
         }
-        json_array_append_new(rows, json_pack("{s:s, s:O, s:I, s:I}", "establishmentId", id,
-                                              "name", json_object_get(est, "name"), "total",
-                                              total, "active", active));
+        json_array_append_new(rows, json_pack("{s:s, s:O, s:I, s:I}", "establishmentId", id, "name",
+                                              json_object_get(est, "name"), "total", total,
+                                              "active", active));
     }
     return rows;
 }
@@ -259,7 +268,7 @@ int rz_h_users_stats(rz_req_t *rq)
         return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
     }
     by_role = json_pack("{s:i, s:i, s:i}", "super_admin", 0, "manager", 0, "staff", 0);
-    json_array_foreach(users, i, user) {
+    json_array_foreach (users, i, user) {
         json_t *n = json_object_get(by_role, json_string_value(json_object_get(user, "role")));
         total++;
         active += json_is_true(json_object_get(user, "isActive"));

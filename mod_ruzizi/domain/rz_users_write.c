@@ -145,11 +145,11 @@ static rz_status_t send_account_created(rz_write_t *w, const json_t *user, const
 {
     rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
     /* the template needs a non-empty loginUrl: without RuziziPublicBaseUrl it is the bare path */
-    const char *login = apr_pstrcat(w->rq->pool, sc->public_base_url ? sc->public_base_url : "",
-                                    "/login", NULL);
-    json_t *vars = json_pack("{s:O, s:O, s:O, s:s}", "firstName", json_object_get(user, "firstName"),
-                             "email", json_object_get(user, "email"), "role",
-                             json_object_get(user, "role"), "loginUrl", login);
+    const char *login =
+        apr_pstrcat(w->rq->pool, sc->public_base_url ? sc->public_base_url : "", "/login", NULL);
+    json_t *vars = json_pack(
+        "{s:O, s:O, s:O, s:s}", "firstName", json_object_get(user, "firstName"), "email",
+        json_object_get(user, "email"), "role", json_object_get(user, "role"), "loginUrl", login);
     rz_status_t st;
 
     if (est && str(est, "name")) {
@@ -297,7 +297,8 @@ static rz_status_t last_active_admin(rz_write_t *w, const json_t *user, int *las
     rz_status_t st = RZ_OK;
 
     *last = 0;
-    if (strcmp(str(user, "role"), "super_admin") == 0 && json_is_true(json_object_get(user, "isActive"))) {
+    if (strcmp(str(user, "role"), "super_admin") == 0
+        && json_is_true(json_object_get(user, "isActive"))) {
         st = rz_userdoc_count_active_admins(w->s, &n);
         *last = n <= 1;
     }
@@ -339,7 +340,7 @@ static json_t *patch_changes(const json_t *user, const json_t *in)
     json_t *set = json_object(), *val, *cur;
     const char *key;
 
-    json_object_foreach((json_t *)in, key, val) {
+    json_object_foreach ((json_t *)in, key, val) {
         if (strcmp(key, "preferredLanguage") == 0 && json_is_null(val)) {
             val = json_string_nocheck("fr");
         } else {
@@ -521,8 +522,8 @@ static int set_active(rz_req_t *rq, int on)
     json_t *user, *set, *after;
     rz_status_t st;
 
-    if (body_empty(rq) != 0 || rz_users_load(rq, &s, &user) != 0
-        || !manager_may_act(rq, user) || begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
+    if (body_empty(rq) != 0 || rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)
+        || begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
         return OK;
     }
     if (json_is_true(json_object_get(user, "isActive")) == on) {

@@ -4,7 +4,9 @@
 #include "domain/rz_auth_api.h"
 #include "domain/rz_audit_routes.h"
 #include "domain/rz_notifications.h"
+#include "domain/rz_establishments.h"
 #include "domain/rz_system.h"
+#include "domain/rz_users.h"
 
 #define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \
     {method, pattern, handler, access, flags, query, summary},

@@ -31,7 +31,7 @@ def _headers(server, uid, role, est):
     return identity.bearer(identity.mint_token(server, uid, role, est))
 
 
-def _notify_and_read(server, w, user, est, n=1):
+def _notify_and_read(server, user, est, n=1):
     """Writes n notifications for `user` and marks the first one read (one notification.read
     entry of establishment `est`); returns the notification ids."""
     ids = [storedirect.insert(server, "notifications", {
@@ -55,11 +55,11 @@ def make_world(server):
         users[name] = (uid, _headers(server, uid, role, est))
     w.ma, w.mb, w.sa = users["ma"], users["mb"], users["sa"]
     # seq 1: user.create (system). Then A: 2 reads by the manager, 1 by staff, 1 read_all; B: 1 read
-    w.notif_a = _notify_and_read(server, w, w.ma, w.est_a, n=3)
-    w.notif_a2 = _notify_and_read(server, w, w.ma, w.est_a)
-    w.notif_sa = _notify_and_read(server, w, w.sa, w.est_a)
+    w.notif_a = _notify_and_read(server, w.ma, w.est_a, n=3)
+    w.notif_a2 = _notify_and_read(server, w.ma, w.est_a)
+    w.notif_sa = _notify_and_read(server, w.sa, w.est_a)
     assert_ok(server.post("/api/notifications/read-all", headers=w.ma[1]))
-    w.notif_b = _notify_and_read(server, w, w.mb, w.est_b)
+    w.notif_b = _notify_and_read(server, w.mb, w.est_b)
     return w
 
 

@@ -2,6 +2,7 @@
 own records only, filters, fixed order, pagination, mark read (idempotent, audited once) and
 read-all. No endpoint creates notifications yet, so they (and the manager/staff users) are written
 to the store directly (storedirect.py)."""
+import datetime
 import re
 
 import pytest
@@ -17,6 +18,13 @@ EST_A = storedirect.new_id()
 EST_B = storedirect.new_id()
 
 
+def ago(days, hours=0):
+    """A timestamp `days` (+ `hours`) before now. Read notifications must stay recent: the purge
+    job deletes those read more than 180 days ago (SPEC 4.12), and it runs at server start."""
+    t = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days, hours=hours)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @pytest.fixture(scope="module")
 def admin(server):
     uid = identity.create_admin(server)
@@ -29,13 +37,12 @@ def make_user(server, admin, role, est):
     return uid, identity.bearer(identity.mint_token(server, uid, role, est))
 
 
-def notify(server, user_id, est, ntype="booking_new", created="2026-01-01T10:00:00Z", read_at=None,
-           nid=None):
+def notify(server, user_id, est, ntype="booking_new", created=None, read_at=None, nid=None):
     """Writes one notification document as rz_notify_user would; returns its id."""
     doc = {"userId": user_id, "establishmentId": est, "type": ntype, "title": f"T {ntype}",
            "message": f"M {ntype}", "data": {"entity": "booking", "entityId": storedirect.new_id()},
-           "readAt": read_at, "read": read_at is not None, "createdAt": created,
-           "updatedAt": read_at or created}
+           "readAt": read_at, "read": read_at is not None, "createdAt": created or ago(30),
+           "updatedAt": read_at or created or ago(30)}
     if nid:
         doc["id"] = nid
     return storedirect.insert(server, "notifications", doc)
@@ -73,11 +80,12 @@ def test_every_role_reads_its_own(server, admin, role):
 def test_list_shape_order_and_isolation(server, admin):
     staff = make_user(server, admin, "staff", EST_A)
     other = make_user(server, admin, "staff", EST_A)
-    ids = [notify(server, staff[0], EST_A, created=f"2026-01-0{d}T08:00:00Z") for d in (3, 1, 2)]
+    ids = [notify(server, staff[0], EST_A, created=ago(10 - d)) for d in (3, 1, 2)]
     # two at the same instant: the tie is broken by id, descending too
     tie = sorted([storedirect.new_id()[:-1] + c for c in "0f"])
+    tie_at = ago(6)
     for nid in tie:
-        notify(server, staff[0], EST_A, created="2026-01-04T08:00:00Z", nid=nid)
+        notify(server, staff[0], EST_A, created=tie_at, nid=nid)
     notify(server, other[0], EST_A)
     r = server.get("/api/notifications", headers=staff[1])
     data = assert_ok(r)
@@ -93,12 +101,10 @@ def test_list_shape_order_and_isolation(server, admin):
 
 def test_filters_and_pagination(server, admin):
     me = make_user(server, admin, "manager", EST_B)
-    a = notify(server, me[0], EST_B, "booking_new", "2026-02-01T00:00:00Z")
-    b = notify(server, me[0], EST_B, "expense_submitted", "2026-02-02T00:00:00Z",
-               read_at="2026-02-03T00:00:00Z")
-    c = notify(server, me[0], EST_B, "leave_requested", "2026-02-04T00:00:00Z")
-    d = notify(server, me[0], EST_B, "booking_new", "2026-02-05T00:00:00Z",
-               read_at="2026-02-06T00:00:00Z")
+    a = notify(server, me[0], EST_B, "booking_new", ago(10))
+    b = notify(server, me[0], EST_B, "expense_submitted", ago(9), read_at=ago(8))
+    c = notify(server, me[0], EST_B, "leave_requested", ago(7))
+    d = notify(server, me[0], EST_B, "booking_new", ago(6), read_at=ago(5))
 
     def ids(**params):
         return [n["id"] for n in assert_ok(server.get("/api/notifications", headers=me[1],
@@ -160,9 +166,10 @@ def test_mark_read_once_audited_once(server, admin):
 
 def test_mark_read_of_an_already_read_one_is_not_audited(server, admin):
     me = make_user(server, admin, "manager", EST_A)
-    nid = notify(server, me[0], EST_A, read_at="2026-03-01T00:00:00Z")
+    read_at = ago(2)
+    nid = notify(server, me[0], EST_A, read_at=read_at)
     n = assert_ok(server.post(f"/api/notifications/{nid}/read", headers=me[1]))
-    assert n["readAt"] == "2026-03-01T00:00:00Z" and n["read"] is True
+    assert n["readAt"] == read_at and n["read"] is True
     assert audit_entries(server, admin, entityId=nid) == []
 
 
@@ -193,8 +200,8 @@ def test_mark_read_with_unknown_field_is_400(server, admin):
 def test_read_all_is_idempotent_and_audited_once(server, admin):
     me = make_user(server, admin, "staff", EST_B)
     other = make_user(server, admin, "staff", EST_B)
-    mine = [notify(server, me[0], EST_B, created=f"2026-04-0{d}T00:00:00Z") for d in range(1, 4)]
-    notify(server, me[0], EST_B, read_at="2026-04-05T00:00:00Z")
+    mine = [notify(server, me[0], EST_B, created=ago(5 - d)) for d in range(1, 4)]
+    notify(server, me[0], EST_B, read_at=ago(1))
     theirs = notify(server, other[0], EST_B)
     assert assert_ok(server.post("/api/notifications/read-all", headers=me[1])) == {"updated": 3}
     assert assert_ok(server.get("/api/notifications/unread-count", headers=me[1])) == \
