@@ -83,10 +83,17 @@ def fill(path, ident):
     return path.replace("{entity}", "user").replace("{id}", ident)
 
 
-def call(srv, method, path, headers):
+# bodies that pass field validation (step 9 of SPEC 2.3 comes before the lookup of step 10), for
+# the routes where {} does not
+VALID_BODY = {
+    ("POST", "/api/users/{id}/password"): {"newPassword": "another-pass-1"},
+}
+
+
+def call(srv, method, path, headers, pattern=None):
     kw = {"headers": headers}
     if method in ("POST", "PATCH"):
-        kw["json"] = {}
+        kw["json"] = VALID_BODY.get((method, pattern), {})
     return srv.request(method, path, **kw)
 
 
@@ -125,9 +132,9 @@ def test_foreign_establishment_object_is_404(world, route):
     for role in ("M", "ST"):
         if role not in route["access"].split(","):
             continue
-        r = call(srv, method, foreign, headers_for(world, role))
+        r = call(srv, method, foreign, headers_for(world, role), route["path"])
         assert r.status_code == 404, (route, role, r.status_code, r.text)
-        nothing = call(srv, method, missing, headers_for(world, role))
+        nothing = call(srv, method, missing, headers_for(world, role), route["path"])
         assert nothing.status_code == 404
         assert r.json()["error"] == nothing.json()["error"], "404 bodies must be identical"
         checked += 1
