@@ -126,3 +126,22 @@ def add_user(server, role, est, template_id, email=None):
     doc.update({"email": email or f"{role}-{uid}@example.com", "role": role,
                 "establishmentId": est, "createdBy": template_id})
     return insert(server, "users", dict(doc, id=uid))
+
+
+def find_all(server, coll):
+    """Every document of `coll` (small test collections only)."""
+    if server.backend == "sqlite":
+        db = sqlite3.connect(_sqlite_path(server), timeout=10)
+        try:
+            try:
+                rows = db.execute(f'SELECT doc FROM "{coll}"').fetchall()
+            except sqlite3.OperationalError:  # the collection does not exist yet
+                return []
+        finally:
+            db.close()
+        return [json.loads(r[0]) for r in rows]
+    client, db = _mongo_db(server)
+    try:
+        return [_from_mongo(d) for d in db[coll].find({})]
+    finally:
+        client.close()
