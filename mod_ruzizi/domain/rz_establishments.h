@@ -4,11 +4,10 @@
 
 #include <jansson.h>
 
+#include "core/rz_estdoc.h"
 #include "core/rz_validate.h"
 #include "http/rz_request.h"
 #include "store/rz_store.h"
-
-#define RZ_ESTABLISHMENTS "establishments"
 
 /* rz_establishments.c: reads, the view and the shared validation */
 int rz_h_establishments_list(rz_req_t *rq); /* GET /api/establishments */
@@ -23,10 +22,6 @@ int rz_h_establishment_delete(rz_req_t *rq); /* DELETE /api/establishments/{id} 
 int rz_h_payroll_settings_get(rz_req_t *rq);   /* GET /api/establishments/{id}/payroll-settings */
 int rz_h_payroll_settings_patch(rz_req_t *rq); /* PATCH .../payroll-settings */
 
-/* The PayrollSettings defaults of SPEC 4.19 for `currency` (the income-tax brackets depend on
- * it). New reference. */
-json_t *rz_payroll_settings_defaults(const char *currency);
-
 /* The Establishment of SPEC 4.3 as output: the stored writable fields (optional ones as null),
  * images as ImageRef[], accommodationCount and pricingModes computed from "accommodations";
  * never nameKey, cityKey, version or payrollSettings (served by their own endpoint, SA and M
@@ -39,20 +34,6 @@ json_t *rz_establishment_view(rz_req_t *rq, rz_sess_t *s, const json_t *est, rz_
  * the session pool) and *s set, or -1 after answering 404 (malformed id, missing, another
  * establishment) or 503. */
 int rz_est_load(rz_req_t *rq, rz_sess_t **s, json_t **est);
-
-/* Validates a complete establishment (CREATE mode: a POST body, or a stored document merged with
- * a PATCH) including the cross-field rules of SPEC 4.3, and applies the defaults. Phones are
- * normalised with location.country. Returns the normalised writable fields (owned by v->pool) or
- * NULL with details in v. */
-json_t *rz_est_validate(rz_vctx_t *v, const json_t *in);
-
-/* Step (9) of a PATCH: the body alone in PATCH mode (types, unknown fields, null on a required
- * field). Returns the normalised patch or NULL with details in v. */
-json_t *rz_est_check_patch(rz_vctx_t *v, const json_t *patch);
-
-/* Only the writable fields of a stored establishment (the input of a merge). New reference owned
- * by `p`. */
-json_t *rz_est_writable(apr_pool_t *p, const json_t *stored);
 
 /* 1 when `coll` holds a document whose `field` equals `value`; RZ_OK or the store's status. */
 rz_status_t rz_est_referenced(rz_sess_t *s, apr_pool_t *p, const char *coll, const char *field,

@@ -48,15 +48,6 @@ static json_t *audit_doc(apr_pool_t *p, const json_t *doc)
     return rz_json_pool_own(p, out);
 }
 
-/* Sets the folded keys that back the unique name and the city filter (SPEC 2.5). */
-static void set_keys(apr_pool_t *p, json_t *e)
-{
-    json_object_set_new(e, "nameKey", json_string(rz_text_fold(p, str(e, "name"))));
-    json_object_set_new(
-        e, "cityKey",
-        json_string(rz_text_fold(p, json_string_value(rz_json_path_get(e, "location.city")))));
-}
-
 /* RZ_OK when no other establishment has the name of `e`, RZ_CONFLICT when one has. */
 static rz_status_t name_free(rz_sess_t *s, apr_pool_t *p, const json_t *e, const char *self)
 {
@@ -91,7 +82,7 @@ int rz_h_establishment_create(rz_req_t *rq)
     if (!(e = rz_est_validate(&v, in))) {
         return rz_respond_validation(rq->r, v.details);
     }
-    set_keys(rq->pool, e);
+    rz_est_set_keys(rq->pool, e);
     json_object_set_new(e, "payrollSettings", rz_payroll_settings_defaults(str(e, "currency")));
     rz_timestamp_format(rz_now(), now);
     json_object_set_new(e, "createdAt", json_string(now));
@@ -222,7 +213,7 @@ static json_t *new_document(rz_req_t *rq, const json_t *stored, json_t *after)
     }
     json_decref(old_dflt);
     json_object_set_new(doc, "payrollSettings", ps);
-    set_keys(rq->pool, doc);
+    rz_est_set_keys(rq->pool, doc);
     rz_timestamp_format(rz_now(), now);
     json_object_set(doc, "createdAt", json_object_get(stored, "createdAt"));
     json_object_set_new(doc, "updatedAt", json_string(now));

@@ -85,28 +85,6 @@ static const rz_field_t settings_schema[] = {
     {.name = NULL},
 };
 
-json_t *rz_payroll_settings_defaults(const char *currency)
-{
-    json_t *brackets;
-
-    if (!currency || strcmp(currency, "BIF") == 0) {
-        brackets = json_pack("[{s:i,s:i},{s:i,s:i},{s:n,s:i}]", "upTo", 150000, "rateBps", 0,
-                             "upTo", 300000, "rateBps", 2000, "upTo", "rateBps", 3000);
-    } else {
-        brackets = json_pack("[{s:n,s:i}]", "upTo", "rateBps", 0);
-    }
-    return json_pack(
-        "{s:i, s:i, s:i, s:[], s:[{s:s,s:s,s:s,s:i,s:s,s:n,s:b},{s:s,s:s,s:s,s:i,s:s,s:n,s:b},"
-        "{s:s,s:s,s:s,s:i,s:s,s:n,s:b}], s:o}",
-        "workingDaysPerMonth", 22, "hoursPerDay", 8, "overtimeMultiplierBps", 15000,
-        "allowanceRules", "deductionRules", "code", "HEALTH", "label", "Health insurance", "basis",
-        "base", "rateBps", 500, "appliesTo", "healthInsurance", "ceiling", "preTax", 0, "code",
-        "RETIREMENT", "label", "Retirement plan", "basis", "base", "rateBps", 1000, "appliesTo",
-        "retirementPlan", "ceiling", "preTax", 0, "code", "SOCIAL_SECURITY", "label",
-        "Social security", "basis", "base", "rateBps", 800, "appliesTo", "always", "ceiling",
-        "preTax", 0, "incomeTaxBrackets", brackets);
-}
-
 /* ---- validation ------------------------------------------------------------------------------ */
 
 static const char *item_path(rz_vctx_t *v, const char *arr, size_t i, const char *field)

@@ -33,7 +33,8 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def sink():
+def sink(backend):
+    """One sink per store backend: mails of one server's run never reach the other's asserts."""
     s = SmtpSink().start()
     yield s
     s.stop()

@@ -11,7 +11,7 @@ from test_auth import HIGH_LIMITS, Clock
 
 
 @pytest.fixture(scope="module")
-def sink():
+def sink(backend):
     s = SmtpSink()  # not started: the relay is down at first
     yield s
     s.stop()
