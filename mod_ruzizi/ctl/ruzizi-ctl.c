@@ -11,6 +11,7 @@
 #include "core/rz_json.h"
 #include "ctl/ctl_admin.h"
 #include "ctl/ctl_audit.h"
+#include "ctl/ctl_seed.h"
 #include "http/rz_route_spec.h"
 #include "store/rz_migrations.h"
 #include "store/rz_store.h"
@@ -144,6 +145,14 @@ static int cmd_create_admin(ctl_t *c)
     return rc ? rc : ctl_create_admin(s, c->pool, c->argc, c->argv);
 }
 
+static int cmd_seed_demo(ctl_t *c)
+{
+    rz_sess_t *s;
+    int rc = open_session(c, &s);
+
+    return rc ? rc : ctl_seed_demo(s, c->pool);
+}
+
 static int cmd_verify_audit(ctl_t *c)
 {
     rz_sess_t *s;
@@ -160,6 +169,7 @@ static const struct {
     {"migrate", cmd_migrate, "apply missing store migrations (checks MongoDB is a replica set)"},
     {"create-admin", cmd_create_admin,
      "--email E --first-name F --last-name L [--force]; password on stdin"},
+    {"seed-demo", cmd_seed_demo, "add demo establishments and a user of each role (idempotent)"},
     {"verify-audit", cmd_verify_audit, "[--from-seq N] verify the audit hash chain"},
     {"genkey", cmd_genkey, "print a fresh RuziziJwtKeyFile line kid:key"},
     {"routes", cmd_routes, "print the route table as JSON lines"},

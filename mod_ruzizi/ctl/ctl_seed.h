@@ -1,0 +1,15 @@
+/* ctl_seed.h: `ruzizi-ctl seed-demo`: demo data for the back office and the public site. */
+#ifndef CTL_SEED_H
+#define CTL_SEED_H
+
+#include <apr_pools.h>
+
+#include "store/rz_store.h"
+
+/* Seeds two establishments (Bujumbura and Gitega) and a user of each role, in one unit of work
+ * with their audit entries (actor system). Idempotent: a second run changes nothing. Prints the
+ * demo logins on stdout. Returns the exit code (0, or 1 on a store failure). Later issues add
+ * their demo data here. */
+int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p);
+
+#endif
