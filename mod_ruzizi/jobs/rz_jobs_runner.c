@@ -14,6 +14,7 @@
 #include "core/rz_jobs.h"
 #include "core/rz_outbox.h"
 #include "core/rz_time.h"
+#include "store/rz_migrations.h"
 
 #define TICK_MS 200
 #define TICKS_PER_CHECK 5 /* a job check every second */
@@ -33,6 +34,7 @@ struct rz_jobs_t {
     volatile apr_uint32_t stop;
     const char *owner;
     int64_t next_check[4]; /* per job: when this process looks at its lease again */
+    int schema_ok;         /* the store's migrations are current (checked until they are) */
 };
 
 static int run_outbox(rz_jobs_t *j, rz_sess_t *s, const char **result)
@@ -73,6 +75,19 @@ static const rz_job_def_t jobs[] = {
 
 #define NJOBS ((int)(sizeof(jobs) / sizeof(jobs[0])))
 
+/* Jobs touch collections and indexes that migrations create: never run them on a store whose
+ * schema is behind this build (the request path answers 503 meanwhile). */
+static int schema_current(rz_jobs_t *j, rz_sess_t *s)
+{
+    int version = 0;
+
+    if (!j->schema_ok && rz_migrations_current(s, &version) == RZ_OK
+        && version >= RZ_SCHEMA_VERSION) {
+        j->schema_ok = 1;
+    }
+    return j->schema_ok;
+}
+
 /* Runs job i if its lease says it is due and this process wins the lease. */
 static void maybe_run(rz_jobs_t *j, int i, apr_pool_t *tmp)
 {
@@ -87,7 +102,7 @@ static void maybe_run(rz_jobs_t *j, int i, apr_pool_t *tmp)
         return;
     }
     j->next_check[i] = now + (d->every_s < 10 ? d->every_s : 10);
-    if (rz_store_session(&s, j->sc->store, tmp) != RZ_OK) {
+    if (rz_store_session(&s, j->sc->store, tmp) != RZ_OK || !schema_current(j, s)) {
         return;
     }
     if (rz_job_get(s, d->name, &lease) != RZ_OK) {
