@@ -298,3 +298,34 @@ def test_lockout_after_five_failures_survives_restart(start_server):
     server.start()  # shared-memory buckets are gone; the lockout is in the store
     r = login(server, email, "locked-pass-1")
     assert_error(r, 429, "RATE_LIMITED")
+
+
+# ---- argon2id cost changes and the server-wide hash cap ---------------------------------------------
+
+def test_hash_upgraded_at_login_when_the_cost_changes(start_server):
+    import storedirect
+    server = start_server(extra_conf="RuziziPasswordCost moderate\n" + HIGH_LIMITS)
+    uid = identity.create_admin(server, "rehash@example.com", "rehash-pass-1")  # interactive
+    assert "m=65536" in storedirect.get(server, "users", uid)["passwordHash"]
+    assert_ok(login(server, "rehash@example.com", "rehash-pass-1"))
+    stored = storedirect.get(server, "users", uid)["passwordHash"]
+    assert stored.startswith("$argon2id$") and "m=262144" in stored  # moderate: 256 MiB
+    assert_ok(login(server, "rehash@example.com", "rehash-pass-1"))  # and it still verifies
+
+
+def test_hash_cap_answers_server_busy(start_server):
+    server = start_server(extra_conf="RuziziMaxConcurrentHashes 1\nRuziziPasswordCost moderate\n"
+                          + HIGH_LIMITS)
+    identity.create_admin(server, "busy@example.com", "busy-pass-123")
+
+    def attempt(_):
+        return login(server, "busy@example.com", "busy-pass-123")
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(attempt, range(6)))
+    busy = [r for r in results if r.status_code == 503]
+    assert busy, [r.status_code for r in results]
+    assert {r.status_code for r in results} <= {200, 503}
+    for r in busy:
+        assert_error(r, 503, "SERVER_BUSY")
+        assert r.headers["Retry-After"] == "1"
