@@ -126,6 +126,32 @@ const char *rz_mail_format_money(apr_pool_t *p, int64_t amount_minor, const char
     return apr_psprintf(p, "%s %s", out, currency);
 }
 
+const char *rz_mail_link(apr_pool_t *p, const char *base, const char *path, const char *param,
+                         const char *value)
+{
+    size_t n = strlen(base), i;
+    char *enc, *o;
+
+    while (n > 0 && base[n - 1] == '/') {
+        n--;
+    }
+    if (!param) {
+        return apr_psprintf(p, "%.*s/%s", (int)n, base, path);
+    }
+    enc = o = apr_palloc(p, strlen(value ? value : "") * 3 + 1);
+    for (i = 0; value && value[i]; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+            || strchr("-._~", c)) {
+            *o++ = (char)c;
+        } else {
+            o += apr_snprintf(o, 4, "%%%02X", c);
+        }
+    }
+    *o = '\0';
+    return apr_psprintf(p, "%.*s/%s?%s=%s", (int)n, base, path, param, enc);
+}
+
 /* ---- rendering ------------------------------------------------------------------------------ */
 
 typedef struct {

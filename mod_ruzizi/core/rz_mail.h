@@ -67,6 +67,13 @@ const char *rz_mail_format_datetime(apr_pool_t *p, int64_t epoch, const char *la
 const char *rz_mail_format_money(apr_pool_t *p, int64_t amount_minor, const char *currency,
                                  const char *lang);
 
+/* A link for an email (SPEC 7.1, 8.7): base (RuziziPublicBaseUrl, trailing '/' ignored) + "/" +
+ * path, plus "?param=value" (value percent-encoded except unreserved characters) when param is
+ * not NULL: rz_mail_link(p, base, "reset-password", "token", tok) ->
+ * "https://hotel.example/reset-password?token=...". Allocated in `p`. */
+const char *rz_mail_link(apr_pool_t *p, const char *base, const char *path, const char *param,
+                         const char *value);
+
 /* Number of decimals of a supported currency (BIF 0, USD 2, EUR 2), or -1. */
 int rz_mail_currency_exponent(const char *currency);
 

@@ -353,6 +353,10 @@ int rz_smtp_send(const rz_smtp_conf_t *c, const char *to, const char *subject, c
         set_err(errbuf, errlen, c ? why : "no SMTP relay configured");
         return RZ_SMTP_TEMPORARY; /* configuration: the email waits for a fix */
     }
+    if (!address_ok(c->from)) {
+        set_err(errbuf, errlen, "RuziziMailFrom is not a valid address");
+        return RZ_SMTP_TEMPORARY;
+    }
     if (apr_pool_create_unmanaged_ex(&p, NULL, NULL) != APR_SUCCESS) {
         set_err(errbuf, errlen, "out of memory");
         return RZ_SMTP_TEMPORARY;

@@ -11,6 +11,7 @@
 #define RZ_MONGO_WAIT_MS 5000   /* every store wait (pool, leases) is bounded by this */
 #define RZ_MONGO_LEASE_MS 30000 /* lease expiry: well above the 5 s bound */
 #define RZ_MONGO_LEASES "_leases"
+#define RZ_MONGO_CLAIMS "_lease_claims" /* the next waiter for a key (fairness) */
 #define RZ_MONGO_COUNTERS "_counters"
 
 /* Per-store state (st->impl). The client pool is created by the first session, in the process
@@ -29,7 +30,7 @@ typedef struct {
     char owner[48];              /* this unit of work's lease owner id */
     const char **keys;           /* sorted, deduplicated, copied into s->pool */
     int nkeys;
-    int ntaken;               /* leases held: keys[0 .. ntaken-1] */
+    int ntaken;               /* leases held or maybe held: keys[0 .. ntaken-1] */
     int open;                 /* 1 between begin and commit/rollback */
     unsigned seed;            /* rand_r state for the retry jitter */
     rz_status_t failed;       /* a call failed inside the transaction: only rollback remains */

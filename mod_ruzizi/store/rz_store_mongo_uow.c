@@ -61,170 +61,278 @@ static void new_owner(rz_mongo_uow_t *u)
 
 /* --- leases ----------------------------------------------------------------------------------- */
 
-/* A lease document: {_id: key, owner, expiresAt, claim, claimUntil} (times in ms since the epoch).
- * The claim makes waiting fair: a waiter that lost a race marks itself as next; while its claim is
- * fresh nobody else may take the free lease, so the owner that just released it cannot take it
- * straight back in a loop (without it one process in six was seen to starve past 5 s). A waiter
- * refreshes its claim on every poll; a dead waiter's claim lapses after CLAIM_MS. */
+/* A lease is a document {_id: key, owner, expiresAt} (ms since the epoch) in _leases that exists
+ * only while someone holds the key: taking it is an insert (a duplicate _id means "held"), giving
+ * it up a delete by owner. Only inserts are trusted to decide between rivals: jongodb applies a
+ * conditional update or findAndModify on an existing document without re-checking the condition,
+ * so two callers can both "win" it, and it may answer "no document" to an upsert that did write
+ * (both seen under load). Every other write to a lease document is made by its owner only (extend,
+ * hand over, delete, the $inc inside the transaction), or removes an expired one.
+ *
+ * Fairness: a waiter that finds the key busy competes for the single claim {_id: key, owner,
+ * expiresAt} in _lease_claims (also by insert) and, holding it, polls the lease quickly while the
+ * others poll only the claim, slowly. A holder that finds a fresh claim when it releases hands the
+ * lease over to the claimer (owner := claimer, short expiry) instead of deleting it, so it cannot
+ * take the key straight back in a loop; the claimer extends the lease to the full term when it sees
+ * it. A dead claimer's claim lapses after CLAIM_MS, a handover it never took up after HANDOFF_MS,
+ * a dead holder's lease after RZ_MONGO_LEASE_MS; an expired lease is deleted (by owner and expiry)
+ * and re-taken by the next poll of the claimer. */
 #define CLAIM_MS 250
+#define HANDOFF_MS 1000
 
 static int64_t now_ms(void)
 {
     return apr_time_as_msec(apr_time_now());
 }
 
-/* Appends, under `key`, {$or: [{field: {$exists: false}}, {field: me}, {until: {$lt: now}}]}:
- * "field is free for me". */
-static void append_free(bson_t *parent, const char *key, const char *field, const char *until,
-                        const char *me, int64_t now)
+static int is_dup(const bson_error_t *e)
 {
-    bson_t doc, arr, c, e;
-
-    bson_append_document_begin(parent, key, -1, &doc);
-    bson_append_array_begin(&doc, "$or", -1, &arr);
-    bson_append_document_begin(&arr, "0", -1, &c);
-    bson_append_document_begin(&c, field, -1, &e);
-    BSON_APPEND_BOOL(&e, "$exists", false);
-    bson_append_document_end(&c, &e);
-    bson_append_document_end(&arr, &c);
-    bson_append_document_begin(&arr, "1", -1, &c);
-    BSON_APPEND_UTF8(&c, field, me);
-    bson_append_document_end(&arr, &c);
-    bson_append_document_begin(&arr, "2", -1, &c);
-    bson_append_document_begin(&c, until, -1, &e);
-    BSON_APPEND_INT64(&e, "$lt", now);
-    bson_append_document_end(&c, &e);
-    bson_append_document_end(&arr, &c);
-    bson_append_array_end(&doc, &arr);
-    bson_append_document_end(parent, &doc);
+    return e->code == 11000 || e->code == 11001 || strstr(e->message, "E11000") != NULL;
 }
 
-/* One attempt: {_id: key, owner free, claim free or mine} -> $set {owner: me, expiresAt: now +
- * 30 s}, $unset claim, upsert. A lease held (or claimed) by another makes the upsert insert a
- * second document with the same _id: duplicate key (RZ_CONFLICT). */
-static rz_status_t try_lease(rz_sess_t *s, rz_mongo_uow_t *u, const char *key)
+typedef struct {
+    char owner[sizeof(((rz_mongo_uow_t *)0)->owner)];
+    int64_t exp;
+} lock_doc_t;
+
+/* Inserts {_id: id, owner, expiresAt: exp}. 1 inserted, 0 duplicate _id, -1 error (e set). */
+static int lock_insert(mongoc_collection_t *c, const char *id, const char *owner, int64_t exp,
+                       bson_error_t *e)
 {
-    int64_t now = now_ms();
+    bson_t d = BSON_INITIALIZER;
+    bson_t reply;
+    int rc;
+
+    BSON_APPEND_UTF8(&d, "_id", id);
+    BSON_APPEND_UTF8(&d, "owner", owner);
+    BSON_APPEND_INT64(&d, "expiresAt", exp);
+    rc = mongoc_collection_insert_one(c, &d, NULL, &reply, e) ? 1 : is_dup(e) ? 0 : -1;
+    bson_destroy(&reply);
+    bson_destroy(&d);
+    return rc;
+}
+
+/* Reads document id. 1 found (*l set), 0 absent, -1 error (e set). */
+static int lock_read(mongoc_collection_t *c, const char *id, lock_doc_t *l, bson_error_t *e)
+{
+    bson_t q = BSON_INITIALIZER;
+    bson_t opts = BSON_INITIALIZER;
+    mongoc_cursor_t *cur;
+    const bson_t *d;
+    bson_iter_t it;
+    int rc = 0;
+
+    memset(l, 0, sizeof(*l));
+    BSON_APPEND_UTF8(&q, "_id", id);
+    BSON_APPEND_INT64(&opts, "limit", 1);
+    cur = mongoc_collection_find_with_opts(c, &q, &opts, NULL);
+    if (mongoc_cursor_next(cur, &d)) {
+        rc = 1;
+        if (bson_iter_init_find(&it, d, "owner") && BSON_ITER_HOLDS_UTF8(&it)) {
+            apr_cpystrn(l->owner, bson_iter_utf8(&it, NULL), sizeof(l->owner));
+        }
+        if (bson_iter_init_find(&it, d, "expiresAt") && BSON_ITER_HOLDS_NUMBER(&it)) {
+            l->exp = bson_iter_as_int64(&it);
+        }
+    } else if (mongoc_cursor_error(cur, e)) {
+        rc = -1;
+    }
+    mongoc_cursor_destroy(cur);
+    bson_destroy(&opts);
+    bson_destroy(&q);
+    return rc;
+}
+
+/* {_id: id, owner: from} -> {owner: to, expiresAt: exp}. 1 matched, 0 not, -1 error (e set). */
+static int lock_set(mongoc_collection_t *c, const char *id, const char *from, const char *to,
+                    int64_t exp, bson_error_t *e)
+{
     bson_t q = BSON_INITIALIZER;
     bson_t upd = BSON_INITIALIZER;
-    bson_t arr, set, unset, reply;
-    bson_t *value = NULL;
-    rz_status_t st;
+    bson_t set, reply;
+    bson_iter_t it;
+    int rc = -1;
 
-    BSON_APPEND_UTF8(&q, "_id", key);
-    bson_append_array_begin(&q, "$and", -1, &arr);
-    append_free(&arr, "0", "owner", "expiresAt", u->owner, now);
-    append_free(&arr, "1", "claim", "claimUntil", u->owner, now);
-    bson_append_array_end(&q, &arr);
+    BSON_APPEND_UTF8(&q, "_id", id);
+    BSON_APPEND_UTF8(&q, "owner", from);
     bson_append_document_begin(&upd, "$set", -1, &set);
-    BSON_APPEND_UTF8(&set, "owner", u->owner);
-    BSON_APPEND_INT64(&set, "expiresAt", now + RZ_MONGO_LEASE_MS);
+    BSON_APPEND_UTF8(&set, "owner", to);
+    BSON_APPEND_INT64(&set, "expiresAt", exp);
     bson_append_document_end(&upd, &set);
-    bson_append_document_begin(&upd, "$unset", -1, &unset);
-    BSON_APPEND_UTF8(&unset, "claim", "");
-    BSON_APPEND_UTF8(&unset, "claimUntil", "");
-    bson_append_document_end(&upd, &unset);
-    st = rz_mongo_find_and_modify(s, RZ_MONGO_LEASES, "lease", &q, &upd, 1, &reply, &value);
-    if (st == RZ_OK && !value) {
-        st = rz_mongo_err(s, RZ_ERROR, "mongodb lease: upsert returned no document");
-    }
-    if (value) {
-        bson_destroy(value);
+    if (mongoc_collection_update_one(c, &q, &upd, NULL, &reply, e)) {
+        rc = bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) > 0;
     }
     bson_destroy(&reply);
     bson_destroy(&upd);
     bson_destroy(&q);
+    return rc;
+}
+
+/* Deletes {_id: id, owner[, expiresAt: exp when exp >= 0]}. 0 done (deleted or not), -1 error. */
+static int lock_delete(mongoc_collection_t *c, const char *id, const char *owner, int64_t exp,
+                       bson_error_t *e)
+{
+    bson_t q = BSON_INITIALIZER;
+    int ok;
+
+    BSON_APPEND_UTF8(&q, "_id", id);
+    BSON_APPEND_UTF8(&q, "owner", owner);
+    if (exp >= 0) {
+        BSON_APPEND_INT64(&q, "expiresAt", exp);
+    }
+    ok = mongoc_collection_delete_one(c, &q, NULL, NULL, e);
+    bson_destroy(&q);
+    return ok ? 0 : -1;
+}
+
+enum { LEASE_TAKEN, LEASE_BUSY, LEASE_ERROR };
+
+/* One attempt at the lease on key: insert first, or (read_first, a waiter that already found it
+ * busy) read first and insert only when it is gone or expired. A lease already owned by us (handed
+ * over, or our own insert whose answer was lost) is extended to the full term and taken. */
+static int lease_attempt(mongoc_collection_t *lc, rz_mongo_uow_t *u, const char *key,
+                         int read_first, bson_error_t *e)
+{
+    lock_doc_t l;
+    int rc, tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        if (!read_first || tries > 0) {
+            rc = lock_insert(lc, key, u->owner, now_ms() + RZ_MONGO_LEASE_MS, e);
+            if (rc != 0) {
+                return rc > 0 ? LEASE_TAKEN : LEASE_ERROR;
+            }
+        }
+        read_first = 0;
+        if ((rc = lock_read(lc, key, &l, e)) < 0) {
+            return LEASE_ERROR;
+        }
+        if (rc == 0) {
+            continue; /* released since: insert again */
+        }
+        if (strcmp(l.owner, u->owner) == 0) {
+            rc = lock_set(lc, key, u->owner, u->owner, now_ms() + RZ_MONGO_LEASE_MS, e);
+            return rc < 0 ? LEASE_ERROR : rc ? LEASE_TAKEN : LEASE_BUSY;
+        }
+        if (l.exp >= now_ms()) {
+            return LEASE_BUSY;
+        }
+        if (lock_delete(lc, key, l.owner, l.exp, e) < 0) { /* expired: take it over */
+            return LEASE_ERROR;
+        }
+    }
+    return LEASE_BUSY;
+}
+
+/* Waiter side of the claim: 1 we hold it (now or already), 0 another waiter does, -1 error. */
+static int claim_step(mongoc_collection_t *cc, rz_mongo_uow_t *u, const char *key, int claimed,
+                      int64_t *claim_exp, bson_error_t *e)
+{
+    int64_t now = now_ms();
+    lock_doc_t l;
+    int rc;
+
+    if (claimed) { /* refresh when half its term is gone */
+        if (*claim_exp - now > CLAIM_MS / 2) {
+            return 1;
+        }
+        rc = lock_set(cc, key, u->owner, u->owner, now + CLAIM_MS, e);
+        if (rc > 0) {
+            *claim_exp = now + CLAIM_MS;
+        }
+        return rc;
+    }
+    if ((rc = lock_read(cc, key, &l, e)) < 0) {
+        return -1;
+    }
+    if (rc == 1 && l.exp >= now && strcmp(l.owner, u->owner) != 0) {
+        return 0;
+    }
+    if (rc == 1 && lock_delete(cc, key, l.owner, l.exp, e) < 0) { /* lapsed (or stale: ours) */
+        return -1;
+    }
+    rc = lock_insert(cc, key, u->owner, now + CLAIM_MS, e);
+    if (rc > 0) {
+        *claim_exp = now + CLAIM_MS;
+    }
+    return rc;
+}
+
+/* Takes the lease on `key`, waiting until `deadline` (monotonic microseconds) -> RZ_UNAVAILABLE.
+ * On any failure the caller still releases the key: a lease may have been written for us. */
+static rz_status_t take_lease(rz_sess_t *s, rz_mongo_uow_t *u, const char *key, int64_t deadline)
+{
+    mongoc_collection_t *lc = rz_mongo_coll(s, RZ_MONGO_LEASES);
+    mongoc_collection_t *cc = rz_mongo_coll(s, RZ_MONGO_CLAIMS);
+    rz_status_t st = RZ_OK;
+    int64_t claim_exp = 0;
+    int claimed = 0, first = 1, rc;
+    useconds_t nap = 2000;
+    bson_error_t e;
+
+    for (;;) {
+        if (first || claimed) {
+            rc = lease_attempt(lc, u, key, !first, &e);
+            if (rc == LEASE_TAKEN) {
+                break;
+            }
+            if (rc == LEASE_ERROR) {
+                st = rz_mongo_fail(s, "lease", &e, NULL);
+                break;
+            }
+            first = 0;
+        }
+        if (bson_get_monotonic_time() >= deadline) {
+            st = rz_mongo_err(s, RZ_UNAVAILABLE, "mongodb: key busy for %d ms", RZ_MONGO_WAIT_MS);
+            break;
+        }
+        rc = claim_step(cc, u, key, claimed, &claim_exp, &e);
+        if (rc < 0) {
+            st = rz_mongo_fail(s, "lease claim", &e, NULL);
+            break;
+        }
+        if (rc > 0 && !claimed) {
+            claimed = 1;
+            continue; /* try the lease at once */
+        }
+        claimed = rc;
+        if (claimed) { /* next in line: poll the lease quickly */
+            usleep(500 + (useconds_t)(rand_r(&u->seed) % 1001));
+        } else { /* poll the claim, backing off to 2..10 ms */
+            usleep(nap / 2 + (useconds_t)(rand_r(&u->seed) % (nap + 1)));
+            nap = nap < 6000 ? nap * 2 : 6000;
+        }
+    }
+    if (claimed) {
+        lock_delete(cc, key, u->owner, -1, &e);
+    }
+    if (st != RZ_OK) {
+        s->conflict_index = NULL;
+    }
+    mongoc_collection_destroy(cc);
+    mongoc_collection_destroy(lc);
     return st;
 }
 
-/* Marks this unit of work as the next taker of `key` (no-op while another fresh claim stands),
- * or with give_up, withdraws its claim. Best effort: the claim only orders waiters. */
-static void claim_lease(rz_sess_t *s, rz_mongo_uow_t *u, const char *key, int give_up)
+/* Releases the lease on `key` if we hold it: handed over to a waiter holding a fresh claim, else
+ * deleted. Returns 0, or -1 when the server could not be reached. */
+static int release_lease(rz_mongo_uow_t *u, mongoc_collection_t *lc, mongoc_collection_t *cc,
+                         const char *key)
 {
-    mongoc_collection_t *c = rz_mongo_coll(s, RZ_MONGO_LEASES);
-    bson_t q = BSON_INITIALIZER;
-    bson_t upd = BSON_INITIALIZER;
-    bson_t arr, set, unset;
-    int64_t now = now_ms();
+    lock_doc_t l;
+    bson_error_t e;
+    int rc;
 
-    BSON_APPEND_UTF8(&q, "_id", key);
-    if (give_up) {
-        BSON_APPEND_UTF8(&q, "claim", u->owner);
-        bson_append_document_begin(&upd, "$unset", -1, &unset);
-        BSON_APPEND_UTF8(&unset, "claim", "");
-        BSON_APPEND_UTF8(&unset, "claimUntil", "");
-        bson_append_document_end(&upd, &unset);
-    } else {
-        bson_append_array_begin(&q, "$and", -1, &arr);
-        append_free(&arr, "0", "claim", "claimUntil", u->owner, now);
-        bson_append_array_end(&q, &arr);
-        bson_append_document_begin(&upd, "$set", -1, &set);
-        BSON_APPEND_UTF8(&set, "claim", u->owner);
-        BSON_APPEND_INT64(&set, "claimUntil", now + CLAIM_MS);
-        bson_append_document_end(&upd, &set);
+    if ((rc = lock_read(cc, key, &l, &e)) < 0) {
+        return -1;
     }
-    mongoc_collection_update_one(c, &q, &upd, NULL, NULL, NULL);
-    bson_destroy(&upd);
-    bson_destroy(&q);
-    mongoc_collection_destroy(c);
-}
-
-/* Takes the lease on `key`, polling every 1..5 ms (jittered) while another owner holds it, until
- * `deadline` (monotonic microseconds) -> RZ_UNAVAILABLE. */
-static rz_status_t take_lease(rz_sess_t *s, rz_mongo_uow_t *u, const char *key, int64_t deadline)
-{
-    rz_status_t st;
-
-    for (;;) {
-        st = try_lease(s, u, key);
-        if (st != RZ_CONFLICT) {
-            return st;
+    if (rc == 1 && l.exp >= now_ms() && strcmp(l.owner, u->owner) != 0) {
+        rc = lock_set(lc, key, u->owner, l.owner, now_ms() + HANDOFF_MS, &e);
+        if (rc != 0) {
+            return rc > 0 ? 0 : -1;
         }
-        s->conflict_index = NULL;
-        if (bson_get_monotonic_time() >= deadline) {
-            claim_lease(s, u, key, 1);
-            return rz_mongo_err(s, RZ_UNAVAILABLE, "mongodb: key busy for %d ms", RZ_MONGO_WAIT_MS);
-        }
-        claim_lease(s, u, key, 0);
-        usleep(1000 + (useconds_t)(rand_r(&u->seed) % 4001));
     }
-}
-
-/* Releases one lease: deleted when nobody waits, else only vacated (the claim stays).
- * Returns 0, or -1 when the server could not be reached. */
-static int release_lease(rz_mongo_uow_t *u, mongoc_collection_t *c, const char *key)
-{
-    bson_t q = BSON_INITIALIZER;
-    bson_t upd = BSON_INITIALIZER;
-    bson_t claim, set, unset, reply;
-    bson_iter_t it;
-    int ok, deleted = 0;
-
-    BSON_APPEND_UTF8(&q, "_id", key);
-    BSON_APPEND_UTF8(&q, "owner", u->owner);
-    bson_append_document_begin(&q, "claim", -1, &claim);
-    BSON_APPEND_BOOL(&claim, "$exists", false);
-    bson_append_document_end(&q, &claim);
-    ok = mongoc_collection_delete_one(c, &q, NULL, &reply, NULL);
-    if (ok) {
-        deleted = bson_iter_init_find(&it, &reply, "deletedCount") && bson_iter_as_int64(&it) > 0;
-    }
-    bson_destroy(&reply);
-    if (ok && !deleted) {
-        bson_reinit(&q);
-        BSON_APPEND_UTF8(&q, "_id", key);
-        BSON_APPEND_UTF8(&q, "owner", u->owner);
-        bson_append_document_begin(&upd, "$unset", -1, &unset);
-        BSON_APPEND_UTF8(&unset, "owner", "");
-        bson_append_document_end(&upd, &unset);
-        bson_append_document_begin(&upd, "$set", -1, &set);
-        BSON_APPEND_INT64(&set, "expiresAt", 0);
-        bson_append_document_end(&upd, &set);
-        ok = mongoc_collection_update_one(c, &q, &upd, NULL, NULL, NULL);
-    }
-    bson_destroy(&upd);
-    bson_destroy(&q);
-    return ok ? 0 : -1;
+    return lock_delete(lc, key, u->owner, -1, &e);
 }
 
 /* Best effort, outside any transaction: a lease left behind expires after 30 s anyway, so after
@@ -232,19 +340,21 @@ static int release_lease(rz_mongo_uow_t *u, mongoc_collection_t *c, const char *
  * own timeout. */
 static void release_leases(rz_sess_t *s, rz_mongo_uow_t *u)
 {
-    mongoc_collection_t *c;
+    mongoc_collection_t *lc, *cc;
     int i;
 
     if (u->ntaken == 0) {
         return;
     }
-    c = rz_mongo_coll(s, RZ_MONGO_LEASES);
+    lc = rz_mongo_coll(s, RZ_MONGO_LEASES);
+    cc = rz_mongo_coll(s, RZ_MONGO_CLAIMS);
     for (i = u->ntaken - 1; i >= 0; i--) {
-        if (release_lease(u, c, u->keys[i]) != 0) {
+        if (release_lease(u, lc, cc, u->keys[i]) != 0) {
             break;
         }
     }
-    mongoc_collection_destroy(c);
+    mongoc_collection_destroy(cc);
+    mongoc_collection_destroy(lc);
     u->ntaken = 0;
 }
 
@@ -339,10 +449,8 @@ rz_status_t rz_mongo_begin(rz_sess_t *s, const char *const *keys, int nkeys)
     u->failed = RZ_OK;
     u->failed_index = NULL;
     for (i = 0; i < u->nkeys && st == RZ_OK; i++) {
+        u->ntaken = i + 1; /* counted before the attempt: a failed one may still have written it */
         st = take_lease(s, u, u->keys[i], deadline);
-        if (st == RZ_OK) {
-            u->ntaken = i + 1;
-        }
     }
     if (st == RZ_OK) {
         st = start_txn(s, u);

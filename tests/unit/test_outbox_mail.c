@@ -164,6 +164,13 @@ START_TEST(test_money_and_dates)
     ck_assert_str_eq(rz_mail_format_date(mp, 10957, "fr"), "samedi 1er janvier 2000");
     ck_assert_str_eq(rz_mail_format_date(mp, 20819, "en"), "Friday 1 January 2027");
     ck_assert_str_eq(rz_mail_format_date(mp, 20687, "fr"), "samedi 22 août 2026");
+    ck_assert_str_eq(
+        rz_mail_link(mp, "https://hotel.example/", "reset-password", "token", "AbC-_9"),
+        "https://hotel.example/reset-password?token=AbC-_9");
+    ck_assert_str_eq(rz_mail_link(mp, "https://hotel.example", "booking", "code", "RZ-AB12 &"),
+                     "https://hotel.example/booking?code=RZ-AB12%20%26");
+    ck_assert_str_eq(rz_mail_link(mp, "https://hotel.example", "login", NULL, NULL),
+                     "https://hotel.example/login");
 }
 END_TEST
 
