@@ -59,10 +59,27 @@ static const mig_coll_t m2_colls[] = {
     {"idempotency", {{"idempotency_key", {"scope", "key", NULL}, 1}}, 1},
 };
 
+/* 3: inventory (SPEC 4.4, 4.14, 7.4): units with a per-establishment unique folded name, images,
+ * and the bounding-box prefilter of the public geo search. */
+static const mig_coll_t m3_colls[] = {
+    {"accommodations",
+     {{"accommodations_name", {"establishmentId", "nameKey", NULL}, 1},
+      {"accommodations_establishment", {"establishmentId", "status", NULL}, 0},
+      {"accommodations_price", {"pricing.basePrice", NULL}, 0}},
+     3},
+    {"images",
+     {{"images_establishment", {"establishmentId", "purpose", NULL}, 0},
+      {"images_accommodation", {"accommodationId", NULL}, 0},
+      {"images_owner", {"ownerId", NULL}, 0}},
+     3},
+    {"establishments", {{"establishments_geo", {"location.lat", "location.lng", NULL}, 0}}, 1},
+};
+
 /* Later issues append here; numbers are consecutive and never reused. */
 static const migration_t migrations[] = {
     {1, "foundation", m1_colls, sizeof(m1_colls) / sizeof(m1_colls[0])},
     {2, "identity", m2_colls, sizeof(m2_colls) / sizeof(m2_colls[0])},
+    {3, "inventory", m3_colls, sizeof(m3_colls) / sizeof(m3_colls[0])},
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

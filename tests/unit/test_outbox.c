@@ -750,7 +750,7 @@ Suite *outbox_suite(void)
 
     outbox_add_mail_tests(s);
     tcase_add_checked_fixture(tc, ob_setup, ob_teardown);
-    tcase_set_timeout(tc, 90);
+    tcase_set_timeout(tc, 180); /* slow under sanitizers and a loaded jongodb */
     tcase_add_test(tc, test_enqueue_commit_and_rollback);
     tcase_add_test(tc, test_claim_two_processes_never_overlap);
     tcase_add_test(tc, test_expired_lease_is_reclaimed);

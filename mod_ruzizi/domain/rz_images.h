@@ -1,0 +1,22 @@
+/* rz_images.h: images (SPEC 4.14, 7.20): upload with libvips, renditions on disk, serving, and the
+ * calls their owners (establishments, accommodations, ...) make. */
+#ifndef RZ_IMAGES_H
+#define RZ_IMAGES_H
+
+#include <jansson.h>
+
+#include "http/rz_request.h"
+#include "http/rz_write.h"
+
+#define RZ_IMAGES "images"
+
+/* Deletes image `id` inside the owner's unit of work `w`: the document now, its rendition files
+ * once the unit of work commits (a rollback keeps them). Used when an owner's PATCH removes an id
+ * from its images array and when an owner is deleted. RZ_NOT_FOUND when there is no such image. */
+rz_status_t rz_images_delete(rz_write_t *w, const char *id);
+
+/* ImageRef[] (SPEC 4.14) for an owner's array of image ids: [{id, url, thumbnails{small, medium,
+ * large}}], in array order. New reference owned by `p`. */
+json_t *rz_images_refs(apr_pool_t *p, const json_t *ids);
+
+#endif
