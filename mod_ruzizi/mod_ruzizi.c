@@ -18,7 +18,9 @@
 #include "rz_private.h"
 #include "rz_shm.h"
 
+#include "domain/rz_image_proc.h"
 #include "domain/rz_system.h"
+#include "http/rz_auth.h"
 #include "http/rz_request.h"
 #include "http/rz_response.h"
 #include "http/rz_router.h"
@@ -171,6 +173,10 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
             APLOG_MARK, APLOG_WARNING, 0, s,
             RZ_LOGNO(00109) "RuziziJwtKeyFile is not set: authenticated routes answer 401");
     }
+    if (!sc->upload_dir) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     RZ_LOGNO(00701) "RuziziUploadDir is not set: image uploads answer 503");
+    }
     if (!rz_config_server(s)->store_uri) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      RZ_LOGNO(00105) "RuziziStore is not set: the API answers 503 until it is");
@@ -191,6 +197,15 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         return;
     }
     rz_shm_child_init(pchild, s);
+    {
+        const char *verr = NULL; /* libvips only after fork: a parent that used it deadlocks */
+        if (rz_image_proc_child_init(&verr) != 0) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                         RZ_LOGNO(00702) "libvips failed to start: %s (image uploads fail)",
+                         verr ? verr : "-");
+        }
+    }
+    rz_auth_child_init(pchild);
     for (cur = s; cur; cur = cur->next) {
         rz_srv_conf_t *sc = rz_config_server(cur);
         rz_store_t *st;

@@ -64,22 +64,45 @@ static const char *set_store_uri_file(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_json_body_limit(cmd_parms *cmd, void *dcv, const char *arg)
+/* RuziziJsonBodyLimit / RuziziImageBodyLimit: bytes in [1, 1 GiB], server or <Location>. The
+ * field is chosen by the directive's name (cmd->info: 0 JSON, 1 image). */
+static const char *set_body_limit(cmd_parms *cmd, void *dcv, const char *arg)
 {
     rz_dir_conf_t *dc = dcv;
+    int image = cmd->info != NULL;
     char *end = NULL;
     apr_int64_t n;
 
     errno = 0;
     n = apr_strtoi64(arg, &end, 10);
     if (errno || !end || *end || end == arg || n < 1 || n > 1073741824) {
-        return "RuziziJsonBodyLimit: expected a number of bytes between 1 and 1073741824";
+        return apr_psprintf(cmd->pool, "%s: expected a number of bytes between 1 and 1073741824",
+                            cmd->cmd->name);
     }
     if (cmd->path) {
-        dc->json_body_limit = (apr_off_t)n;
+        *(image ? &dc->image_body_limit : &dc->json_body_limit) = (apr_off_t)n;
     } else {
-        rz_config_server(cmd->server)->json_body_limit = (apr_off_t)n;
+        rz_srv_conf_t *sc = rz_config_server(cmd->server);
+        *(image ? &sc->image_body_limit : &sc->json_body_limit) = (apr_off_t)n;
     }
+    return NULL;
+}
+
+/* RuziziUploadDir: an absolute directory (checked for existence when uploads run, not here:
+ * setters touch nothing on disk). */
+static const char *set_upload_dir(cmd_parms *cmd, void *dc, const char *arg)
+{
+    rz_srv_conf_t *sc = rz_config_server(cmd->server);
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
+    size_t n = strlen(arg);
+
+    if (err) {
+        return err;
+    }
+    if (arg[0] != '/' || n < 2 || n > 900 || strstr(arg, "/../") || strstr(arg, "/./")) {
+        return "RuziziUploadDir: expected an absolute directory path";
+    }
+    sc->upload_dir = apr_pstrndup(cmd->pool, arg, arg[n - 1] == '/' ? n - 1 : n);
     return NULL;
 }
 
@@ -259,8 +282,12 @@ const command_rec rz_cmds[] = {
                   "store URI: sqlite:/path/file.db, mongodb://... or mongodb+srv://..."),
     AP_INIT_TAKE1("RuziziStoreUriFile", set_store_uri_file, NULL, RSRC_CONF,
                   "file (root-only) holding the store URI, for credentials"),
-    AP_INIT_TAKE1("RuziziJsonBodyLimit", set_json_body_limit, NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("RuziziJsonBodyLimit", set_body_limit, NULL, RSRC_CONF | ACCESS_CONF,
                   "maximum JSON request body in bytes (default 65536)"),
+    AP_INIT_TAKE1("RuziziImageBodyLimit", set_body_limit, (void *)1, RSRC_CONF | ACCESS_CONF,
+                  "maximum image upload body in bytes (default 10485760)"),
+    AP_INIT_TAKE1("RuziziUploadDir", set_upload_dir, NULL, RSRC_CONF,
+                  "directory of image renditions (default none: uploads answer 503)"),
     AP_INIT_ITERATE("RuziziCorsOrigins", add_cors_origin, NULL, RSRC_CONF,
                     "exact origins allowed for CORS (default none)"),
     AP_INIT_TAKE1("RuziziJwtKeyFile", set_server_path, RZ_OFF(jwt_key_file), RSRC_CONF,

@@ -29,6 +29,8 @@ void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     c->json_body_limit = add->json_body_limit ? add->json_body_limit : base->json_body_limit;
     c->cors_origins = add->cors_origins ? add->cors_origins : base->cors_origins;
 #define RZ_MERGE(f) c->f = add->f ? add->f : base->f
+    RZ_MERGE(image_body_limit);
+    RZ_MERGE(upload_dir);
     RZ_MERGE(jwt_key_file);
     RZ_MERGE(jwt_keys);
     RZ_MERGE(jwt_issuer);
@@ -62,6 +64,7 @@ void *rz_config_merge_dir(apr_pool_t *p, void *basev, void *addv)
     rz_dir_conf_t *c = apr_pcalloc(p, sizeof(*c));
 
     c->json_body_limit = add->json_body_limit ? add->json_body_limit : base->json_body_limit;
+    c->image_body_limit = add->image_body_limit ? add->image_body_limit : base->image_body_limit;
     return c;
 }
 
@@ -82,6 +85,20 @@ apr_off_t rz_config_json_body_limit(const request_rec *r)
         return sc->json_body_limit;
     }
     return RZ_DEFAULT_JSON_BODY_LIMIT;
+}
+
+apr_off_t rz_config_image_body_limit(const request_rec *r)
+{
+    rz_dir_conf_t *d = ap_get_module_config(r->per_dir_config, &ruzizi_module);
+    rz_srv_conf_t *sc = rz_config_server(r->server);
+
+    if (d && d->image_body_limit) {
+        return d->image_body_limit;
+    }
+    if (sc->image_body_limit) {
+        return sc->image_body_limit;
+    }
+    return RZ_DEFAULT_IMAGE_BODY_LIMIT;
 }
 
 int rz_config_cors_allowed(const server_rec *s, const char *origin)

@@ -13,6 +13,7 @@
 #include "store/rz_store.h"
 
 #define RZ_DEFAULT_JSON_BODY_LIMIT 65536
+#define RZ_DEFAULT_IMAGE_BODY_LIMIT 10485760
 #define RZ_DEFAULT_JWT_AUDIENCE "ruzizi-api"
 #define RZ_DEFAULT_JWT_ISSUER "ruzizi"
 
@@ -22,6 +23,8 @@ typedef struct {
     const char *store_uri_file; /* RuziziStoreUriFile */
     int store_set;              /* 1 when either was given in this server's context */
     apr_off_t json_body_limit;  /* RuziziJsonBodyLimit at server level; 0 = unset */
+    apr_off_t image_body_limit; /* RuziziImageBodyLimit at server level; 0 = unset */
+    const char *upload_dir;     /* RuziziUploadDir; NULL = uploads answer 503 */
     /* RuziziCorsOrigins: exact origins (const char *); NULL = unset */
     apr_array_header_t *cors_origins;
 
@@ -46,7 +49,8 @@ typedef struct {
 } rz_srv_conf_t;
 
 typedef struct {
-    apr_off_t json_body_limit; /* RuziziJsonBodyLimit inside <Location>; 0 = inherit */
+    apr_off_t json_body_limit;  /* RuziziJsonBodyLimit inside <Location>; 0 = inherit */
+    apr_off_t image_body_limit; /* RuziziImageBodyLimit inside <Location>; 0 = inherit */
 } rz_dir_conf_t;
 
 void *rz_config_create_server(apr_pool_t *p, server_rec *s);
@@ -57,6 +61,7 @@ void *rz_config_merge_dir(apr_pool_t *p, void *base, void *add);
 /* Getters: never NULL; apply the defaults of SPEC 8.12. */
 rz_srv_conf_t *rz_config_server(const server_rec *s);
 apr_off_t rz_config_json_body_limit(const request_rec *r);
+apr_off_t rz_config_image_body_limit(const request_rec *r); /* default 10 MiB (SPEC 8.3) */
 const char *
 rz_config_jwt_issuer(const rz_srv_conf_t *sc); /* issuer, else base URL, else "ruzizi" */
 const char *rz_config_jwt_audience(const rz_srv_conf_t *sc); /* default "ruzizi-api" */

@@ -15,6 +15,8 @@
 #include "rz_private.h"
 #include "rz_shm.h"
 
+#include "apr_atomic.h"
+
 #define RZ_SHM_MUTEX_TYPE "ruzizi-shm"
 
 /* Lock wait bound: the critical section is a few hundred nanoseconds, so a second of waiting means
@@ -22,6 +24,8 @@
 #define RZ_SHM_LOCK_WAIT apr_time_from_sec(1)
 
 /* Set in the parent by post_config and inherited by the children of that generation. */
+/* The write epoch: bumped by every committed write of any process (rz_shm_epoch_bump). */
+static volatile apr_uint32_t *rz_epoch;
 static void *rz_region;
 static apr_global_mutex_t *rz_mutex;
 
@@ -44,13 +48,15 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
 {
     apr_shm_t *shm;
     unsigned char hashkey[16];
-    apr_size_t size = rz_rl_region_size(entries);
+    /* the rate-limit table, then one 64-byte slot holding the write epoch (rz_shm_epoch) */
+    apr_size_t size = APR_ALIGN_DEFAULT(rz_rl_region_size(entries)) + 64;
     apr_status_t rv;
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK; /* the preflight pass: nothing serves requests from it */
     }
     rz_region = NULL; /* the previous generation's segment dies with its pconf */
+    rz_epoch = NULL;
     rz_mutex = NULL;
     rv = apr_shm_create(&shm, size, NULL, pconf);
     if (rv != APR_SUCCESS) {
@@ -75,6 +81,9 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rz_region = apr_shm_baseaddr_get(shm);
+    rz_epoch = (volatile apr_uint32_t *)((char *)rz_region
+                                         + APR_ALIGN_DEFAULT(rz_rl_region_size(entries)));
+    *rz_epoch = 0;
     rz_seen_evicted = rz_seen_refused = 0;
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                  RZ_LOGNO(00505) "shared rate-limit table: %" APR_SIZE_T_FMT " bytes at %pp", size,
@@ -208,4 +217,16 @@ void rz_shm_hash_leave(void)
 int rz_shm_hash_inflight(void)
 {
     return rz_region ? rz_hashcap_inflight(rz_region) : 0;
+}
+
+apr_uint32_t rz_shm_epoch(void)
+{
+    return rz_epoch ? apr_atomic_read32(rz_epoch) : 0;
+}
+
+void rz_shm_epoch_bump(void)
+{
+    if (rz_epoch) {
+        apr_atomic_inc32(rz_epoch);
+    }
 }

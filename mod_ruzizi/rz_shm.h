@@ -46,4 +46,11 @@ void rz_shm_hash_leave(void);
 /* Hashes in flight server-wide, 0 without a segment. */
 int rz_shm_hash_inflight(void);
 
+/* A counter shared by all httpd processes, bumped after every committed write request. Per-process
+ * caches (the authenticated user, SPEC 8.5 step 7) are valid only while it is unchanged, so a
+ * logout, a deactivation or a revocation in any process invalidates them at once. 0 (and a no-op
+ * bump) when the segment does not exist. */
+apr_uint32_t rz_shm_epoch(void);
+void rz_shm_epoch_bump(void);
+
 #endif

@@ -1,11 +1,13 @@
-/* ctl_seed.c: demo data (two establishments, a user of each role) through the same document rules
- * as the API, audited as actor system. */
+/* ctl_seed.c: demo data (two establishments, a user of each role, units of every pricing mode)
+ * through the same document rules as the API, audited as actor system. */
 #include "ctl/ctl_seed.h"
 
 #include <apr_strings.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/rz_accdoc.h"
 #include "core/rz_audit.h"
 #include "core/rz_estdoc.h"
 #include "core/rz_json.h"
@@ -96,6 +98,80 @@ static rz_status_t seed_user(rz_sess_t *s, apr_pool_t *p, const char *email, con
     return audit_create(s, p, "user", id, est, doc);
 }
 
+/* Demo units of the three pricing modes (SPEC 4.4), each with a season; %d is a year. */
+static const char *const demo_units[] = {
+    "{\"name\":\"Suite Tanganyika\",\"type\":\"suite\",\"pricingMode\":\"nightly\","
+    "\"description\":\"Suite avec vue sur le lac\",\"pricing\":{\"basePrice\":50000,"
+    "\"seasons\":[{\"name\":\"Haute saison\",\"from\":\"%d-12-15\",\"to\":\"%d-01-05\","
+    "\"price\":70000}]},\"capacity\":{\"maxGuests\":2,\"bedrooms\":1,\"bathrooms\":1},"
+    "\"details\":{\"floor\":2,\"areaM2\":45,\"view\":\"lac\",\"bedType\":\"king\"},"
+    "\"amenities\":[\"wifi\",\"climatisation\",\"minibar\"]}",
+    "{\"name\":\"Appartement Kiriri\",\"type\":\"apartment\",\"pricingMode\":\"monthly\","
+    "\"pricing\":{\"basePrice\":900000,\"seasons\":[{\"name\":\"Fin d'ann\u00e9e\","
+    "\"from\":\"%d-12-01\",\"to\":\"%d-01-31\",\"price\":1000000}]},"
+    "\"capacity\":{\"maxGuests\":4,\"bedrooms\":2,\"bathrooms\":1,\"livingRooms\":1,"
+    "\"kitchens\":1,\"balconies\":1},\"amenities\":[\"wifi\",\"cuisine \u00e9quip\u00e9e\"]}",
+    "{\"name\":\"Chambre de jour\",\"type\":\"standard_room\",\"pricingMode\":\"hourly\","
+    "\"pricing\":{\"basePrice\":10000,\"minHours\":2,\"seasons\":[{\"name\":\"F\u00eates\","
+    "\"from\":\"%d-12-24\",\"to\":\"%d-12-31\",\"price\":12000}]},"
+    "\"capacity\":{\"maxGuests\":2,\"bathrooms\":1},\"amenities\":[\"wifi\"]}",
+};
+
+/* Inserts the demo units of establishment `est` whose names it does not hold yet. */
+static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *est)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    json_t *estdoc, *found, *in, *doc;
+    const char *id;
+    char now[21];
+    size_t i;
+    int year;
+    rz_status_t st;
+
+    gmtime_r(&t, &tm);
+    year = tm.tm_year + 1900;
+    if ((st = rz_store_get(s, RZ_ESTABLISHMENTS, est, &estdoc)) != RZ_OK) {
+        return st;
+    }
+    for (i = 0; i < sizeof(demo_units) / sizeof(demo_units[0]); i++) {
+        rz_vctx_t v;
+        int last = strstr(demo_units[i], "-12-31") != NULL; /* a season within one year */
+        const char *text = apr_psprintf(p, demo_units[i], year, last ? year : year + 1);
+        if (!(in = rz_json_pool_own(p, json_loads(text, 0, NULL)))) {
+            return RZ_ERROR;
+        }
+        json_object_set_new(in, "establishmentId", json_string(est));
+        rz_vctx_init(&v, p);
+        if (!(doc = rz_acc_validate(&v, in))) {
+            return RZ_INVALID;
+        }
+        rz_acc_set_server_fields(p, doc, json_string_value(json_object_get(estdoc, "currency")));
+        {
+            rz_cond_t c[2] = {{"establishmentId", RZ_EQ, json_object_get(doc, "establishmentId")},
+                              {"nameKey", RZ_EQ, json_object_get(doc, "nameKey")}};
+            if ((st = rz_store_find_one(s, RZ_ACCOMMODATIONS, c, 2, &found)) == RZ_OK) {
+                continue; /* already seeded */
+            }
+            if (st != RZ_NOT_FOUND) {
+                return st;
+            }
+        }
+        rz_timestamp_format(rz_now(), now);
+        json_object_set_new(doc, "createdAt", json_string(now));
+        json_object_set_new(doc, "updatedAt", json_string(now));
+        if ((st = rz_store_insert(s, RZ_ACCOMMODATIONS, doc, &id)) != RZ_OK) {
+            return st;
+        }
+        json_object_del(doc, "nameKey");
+        json_object_del(doc, "version");
+        if ((st = audit_create(s, p, "accommodation", id, est, doc)) != RZ_OK) {
+            return st;
+        }
+    }
+    return RZ_OK;
+}
+
 int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p)
 {
     static const char *const keys[] = {"users:super_admin", "seed-demo", RZ_AUDIT_KEY};
@@ -114,7 +190,8 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p)
                    != RZ_OK
             || (st = seed_user(s, p, apr_psprintf(p, "staff.%s@ruzizi.demo", d->slug), "Samuel",
                                "Staff", "staff", est[i]))
-                   != RZ_OK) {
+                   != RZ_OK
+            || (st = seed_accommodations(s, p, est[i])) != RZ_OK) {
             goto fail;
         }
     }

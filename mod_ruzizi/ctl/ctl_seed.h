@@ -6,7 +6,8 @@
 
 #include "store/rz_store.h"
 
-/* Seeds two establishments (Bujumbura and Gitega) and a user of each role, in one unit of work
+/* Seeds two establishments (Bujumbura and Gitega), a user of each role and, per establishment,
+ * a nightly suite, a monthly apartment and an hourly day-room with seasons, in one unit of work
  * with their audit entries (actor system). Idempotent: a second run changes nothing. Prints the
  * demo logins on stdout. Returns the exit code (0, or 1 on a store failure). Later issues add
  * their demo data here. */

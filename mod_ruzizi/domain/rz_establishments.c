@@ -11,6 +11,7 @@
 #include "core/rz_query.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
+#include "domain/rz_images.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 
@@ -55,25 +56,6 @@ static const char *const view_fields[] = {"id",
                                           "isActive",
                                           NULL};
 
-/* ImageRef[] of SPEC 4.14 from stored image ids. */
-static json_t *image_refs(const json_t *ids)
-{
-    json_t *out = json_array(), *id;
-    size_t i;
-
-    json_array_foreach (ids, i, id) {
-        const char *s = json_string_value(id);
-        if (!s) {
-            continue;
-        }
-        json_array_append_new(
-            out, json_pack("{s:s, s:s++, s:{s:s++, s:s++, s:s++}}", "id", s, "url", "/api/images/",
-                           s, "/full", "thumbnails", "small", "/api/images/", s, "/small", "medium",
-                           "/api/images/", s, "/medium", "large", "/api/images/", s, "/large"));
-    }
-    return out;
-}
-
 /* accommodationCount and pricingModes (distinct, sorted) from the accommodations collection. */
 static rz_status_t accommodation_stats(rz_req_t *rq, rz_sess_t *s, const char *id, json_t *out)
 {
@@ -115,7 +97,7 @@ json_t *rz_establishment_view(rz_req_t *rq, rz_sess_t *s, const json_t *est, rz_
     for (i = 0; view_fields[i]; i++) {
         val = json_object_get(est, view_fields[i]);
         if (strcmp(view_fields[i], "images") == 0) {
-            json_object_set_new(out, "images", image_refs(val));
+            json_object_set(out, "images", rz_images_refs(rq->pool, val));
         } else {
             json_object_set(out, view_fields[i], val ? val : json_null());
         }

@@ -10,6 +10,7 @@
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
+#include "domain/rz_images.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 #include "http/rz_write.h"
@@ -159,6 +160,27 @@ static void check_images(rz_vctx_t *v, const json_t *stored, const json_t *after
     }
 }
 
+/* SPEC 4.14: an image id the PATCH removed from `images` is deleted (its files once the unit of
+ * work commits). An image already gone is fine. */
+static rz_status_t delete_removed_images(rz_write_t *w, const json_t *stored, const json_t *after)
+{
+    const json_t *now = json_object_get(after, "images"), *id, *o;
+    size_t i, j;
+    rz_status_t st;
+
+    json_array_foreach (json_object_get(stored, "images"), i, id) {
+        int kept = 0;
+        json_array_foreach (now, j, o) {
+            kept |= json_equal(id, o);
+        }
+        if (!kept && json_is_string(id)
+            && (st = rz_images_delete(w, json_string_value(id))) != RZ_OK && st != RZ_NOT_FOUND) {
+            return st;
+        }
+    }
+    return RZ_OK;
+}
+
 /* The immutable-once-used rules of SPEC 4.3, inside the unit of work. Returns 0, or -1 after
  * answering 409 IN_USE (or a store error). */
 static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *after)
@@ -303,6 +325,9 @@ int rz_h_establishment_patch(rz_req_t *rq)
                                 str(stored, "id"), audit_doc(rq->pool, stored),
                                 audit_doc(rq->pool, out), NULL))
                != RZ_OK) {
+        return rz_write_fail(&w, st);
+    }
+    if ((st = delete_removed_images(&w, stored, out)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {

@@ -19,4 +19,12 @@ rz_status_t rz_images_delete(rz_write_t *w, const char *id);
  * large}}], in array order. New reference owned by `p`. */
 json_t *rz_images_refs(apr_pool_t *p, const json_t *ids);
 
+/* The 5 endpoints of SPEC 7.20 (purposes establishment and accommodation for now; the private
+ * purposes expense, maintenance and employee_document answer 400 until they are delivered). */
+int rz_h_image_upload(rz_req_t *rq); /* POST /api/images (raw bytes) */
+int rz_h_images_list(rz_req_t *rq);  /* GET /api/images */
+int rz_h_image_get(rz_req_t *rq);    /* GET /api/images/{id} */
+int rz_h_image_bytes(rz_req_t *rq);  /* GET /api/images/{id}/{size} (public purposes: PUB) */
+int rz_h_image_delete(rz_req_t *rq); /* DELETE /api/images/{id} */
+
 #endif

@@ -6,6 +6,7 @@
 #include "rz_shm.h"
 
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 #include "http_protocol.h"
 
 #include "core/rz_json.h"
@@ -50,6 +51,92 @@ static int unauthorized(rz_req_t *rq, const char *why)
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rq->r, RZ_LOGNO(00401) "token refused: %s", why);
     rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", NULL);
     return -1;
+}
+
+/* Per-process cache of steps (6)-(7) (SPEC 8.5 allows the user record and revocations to be cached
+ * <= 5 s per process): keyed by jti, valid for AUTH_CACHE_TTL seconds and only while the
+ * server-wide write epoch is unchanged, so a logout, deactivation or revocation committed by any
+ * process of this server invalidates every entry at once. */
+#define AUTH_CACHE_SLOTS 256
+#define AUTH_CACHE_TTL 5
+
+typedef struct {
+    char jti[33];
+    apr_uint32_t epoch;
+    int64_t fetched;
+    json_t *user; /* deep copy, touched only under auth_cache_mu */
+} auth_cache_t;
+
+static auth_cache_t auth_cache[AUTH_CACHE_SLOTS];
+static apr_thread_mutex_t *auth_cache_mu;
+
+static apr_status_t auth_cache_clear(void *data)
+{
+    int i;
+
+    for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
+        json_decref(auth_cache[i].user);
+        memset(&auth_cache[i], 0, sizeof(auth_cache[i]));
+    }
+    auth_cache_mu = NULL;
+    return APR_SUCCESS;
+}
+
+void rz_auth_child_init(apr_pool_t *pchild)
+{
+    if (apr_thread_mutex_create(&auth_cache_mu, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS) {
+        auth_cache_mu = NULL; /* no cache: every request asks the store */
+        return;
+    }
+    apr_pool_cleanup_register(pchild, NULL, auth_cache_clear, apr_pool_cleanup_null);
+}
+
+static auth_cache_t *auth_slot(const char *jti)
+{
+    return &auth_cache[strtoul(jti + 24, NULL, 16) % AUTH_CACHE_SLOTS]; /* jti is 32 hex */
+}
+
+/* A copy of the cached user for `jti` (owned by the request pool), or NULL. */
+static json_t *auth_cache_get(rz_req_t *rq, const char *jti)
+{
+    auth_cache_t *e = auth_slot(jti);
+    json_t *user = NULL;
+
+    if (!auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
+        return NULL;
+    }
+    if (e->user && strcmp(e->jti, jti) == 0 && e->epoch == rz_shm_epoch()
+        && rz_now() - e->fetched < AUTH_CACHE_TTL) {
+        user = json_deep_copy(e->user);
+    }
+    apr_thread_mutex_unlock(auth_cache_mu);
+    return rz_json_pool_own(rq->pool, user);
+}
+
+static void auth_cache_put(const char *jti, apr_uint32_t epoch, const json_t *user)
+{
+    auth_cache_t *e = auth_slot(jti);
+
+    if (!auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
+        return;
+    }
+    json_decref(e->user);
+    e->user = json_deep_copy(user);
+    apr_cpystrn(e->jti, jti, sizeof(e->jti));
+    e->epoch = epoch;
+    e->fetched = rz_now();
+    apr_thread_mutex_unlock(auth_cache_mu);
+}
+
+static void fill_principal(rz_principal_t *who, const rz_jwt_claims_t *c, json_t *user)
+{
+    who->user_id = c->sub;
+    who->role = json_string_value(json_object_get(user, "role"));
+    who->est_id = json_string_value(json_object_get(user, "establishmentId"));
+    who->sid = c->sid;
+    who->jti = c->jti;
+    who->exp = c->exp;
+    who->user = user;
 }
 
 /* Steps (6)-(7) of SPEC 8.5 against the store: jti not revoked, user active, iat not before
@@ -104,13 +191,7 @@ static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_princip
         rz_respond_store_error(rq->r, st, rz_store_last_error(s));
         return -1;
     }
-    who->user_id = c->sub;
-    who->role = json_string_value(json_object_get(user, "role"));
-    who->est_id = json_string_value(json_object_get(user, "establishmentId"));
-    who->sid = c->sid;
-    who->jti = c->jti;
-    who->exp = c->exp;
-    who->user = user;
+    fill_principal(who, c, user);
     return 0;
 }
 
@@ -134,6 +215,7 @@ int rz_auth_authenticate(rz_req_t *rq)
     const char *h = apr_table_get(rq->r->headers_in, "Authorization"), *why = "no token";
     rz_jwt_claims_t claims;
     rz_principal_t *who;
+    json_t *cached;
     int rc;
 
     if (rq->route->access & (RZ_ACC_PUBLIC | RZ_ACC_TEST)) {
@@ -155,12 +237,19 @@ int rz_auth_authenticate(rz_req_t *rq)
         return unauthorized(rq, why);
     }
     who = apr_pcalloc(rq->pool, sizeof(*who));
-    rc = check_stored_state(rq, &claims, who, &why);
-    if (rc < 0) {
-        return -1;
-    }
-    if (rc > 0) {
-        return unauthorized(rq, why);
+    cached = auth_cache_get(rq, claims.jti);
+    if (cached) {
+        fill_principal(who, &claims, cached);
+    } else {
+        apr_uint32_t epoch = rz_shm_epoch(); /* read before the store: a later write wins */
+        rc = check_stored_state(rq, &claims, who, &why);
+        if (rc < 0) {
+            return -1;
+        }
+        if (rc > 0) {
+            return unauthorized(rq, why);
+        }
+        auth_cache_put(claims.jti, epoch, who->user);
     }
     rq->who = who;
     if (!(rq->route->access & role_bit(who->role))) {

@@ -35,4 +35,7 @@ int rz_auth_authenticate(rz_req_t *rq);
 /* 1 when the caller may see objects of establishment `est_id` (super_admin: all; others: own). */
 int rz_auth_in_scope(const rz_req_t *rq, const char *est_id);
 
+/* child_init: the per-process cache of authenticated users (5 s, invalidated by any write). */
+void rz_auth_child_init(apr_pool_t *pchild);
+
 #endif

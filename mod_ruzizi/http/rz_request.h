@@ -12,6 +12,9 @@
 
 typedef struct rz_route_t rz_route_t;
 
+/* r->notes key: the image media type of an RZ_RF_BODY_RAW body ("image/png"), set by the router. */
+#define RZ_NOTE_IMAGE_TYPE "rz-image-type"
+
 typedef struct rz_req_t {
     request_rec *r;
     apr_pool_t *pool;       /* r->pool */

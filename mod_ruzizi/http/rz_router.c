@@ -162,6 +162,61 @@ static int read_json_body(rz_req_t *rq)
     return 0;
 }
 
+/* The media type of an image upload (SPEC 7.20): image/jpeg, image/png or image/webp, any
+ * parameters ignored, case-insensitive. Returns the canonical lowercase name or NULL. */
+static const char *image_media_type(request_rec *r)
+{
+    static const char *const types[] = {"image/jpeg", "image/png", "image/webp", NULL};
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    size_t n;
+    int i;
+
+    if (!ct) {
+        return NULL;
+    }
+    while (*ct == ' ' || *ct == '\t') {
+        ct++;
+    }
+    n = strcspn(ct, "; \t");
+    for (i = 0; types[i]; i++) {
+        if (n == strlen(types[i]) && strncasecmp(ct, types[i], n) == 0) {
+            return types[i];
+        }
+    }
+    return NULL;
+}
+
+/* Steps (5)-(6) for RZ_RF_BODY_RAW routes: an image media type (415), then at most
+ * RuziziImageBodyLimit bytes, enforced while reading, chunked included (413). The bytes go to
+ * rq->raw_body / raw_len (r->pool) and the media type to the note "rz-image-type". Returns -1
+ * after writing the error response. */
+static int read_raw_body(rz_req_t *rq)
+{
+    request_rec *r = rq->r;
+    const char *type = image_media_type(r), *buf;
+    apr_size_t len;
+    int rc;
+
+    if (!type) {
+        rz_respond_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+                         "Content-Type must be image/jpeg, image/png or image/webp", NULL);
+        return -1;
+    }
+    rc = rz_request_read_body(r, rz_config_image_body_limit(r), &buf, &len);
+    if (rc == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        rz_respond_error(r, rc, "PAYLOAD_TOO_LARGE", "Request body too large", NULL);
+        return -1;
+    }
+    if (rc != 0) {
+        rz_respond_error(r, HTTP_BAD_REQUEST, "INVALID_IMAGE", "Request body incomplete", NULL);
+        return -1;
+    }
+    apr_table_setn(r->notes, RZ_NOTE_IMAGE_TYPE, type);
+    rq->raw_body = buf;
+    rq->raw_len = len;
+    return 0;
+}
+
 /* Step (9), query part: the route's allow-list. Returns -1 after writing the error response. */
 static int parse_query(rz_req_t *rq)
 {
@@ -270,9 +325,10 @@ int rz_router_handle(request_rec *r)
     if (rz_auth_rate_limit_ip(rq) != 0 || rz_auth_authenticate(rq) != 0) {
         return OK;
     }
-    if ((r->method_number == M_POST || r->method_number == M_PATCH)
-        && !(rq->route->flags & RZ_RF_BODY_RAW) && read_json_body(rq) != 0) {
-        return OK;
+    if (r->method_number == M_POST || r->method_number == M_PATCH) {
+        if ((rq->route->flags & RZ_RF_BODY_RAW) ? read_raw_body(rq) != 0 : read_json_body(rq) != 0) {
+            return OK;
+        }
     }
     if (parse_query(rq) != 0) {
         return OK;

@@ -1,10 +1,13 @@
 /* rz_routes.c: the module's route table, expanded from rz_routes.def with the handler functions. */
 #include "http/rz_router.h"
 
+#include "domain/rz_accommodations.h"
 #include "domain/rz_auth_api.h"
 #include "domain/rz_audit_routes.h"
 #include "domain/rz_notifications.h"
 #include "domain/rz_establishments.h"
+#include "domain/rz_images.h"
+#include "domain/rz_public_catalogue.h"
 #include "domain/rz_system.h"
 #include "domain/rz_users.h"
 

@@ -2,6 +2,7 @@
 #include "http/rz_write.h"
 
 #include "rz_private.h"
+#include "rz_shm.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -65,6 +66,7 @@ int rz_write_commit(rz_write_t *w)
         rz_respond_store_error(w->rq->r, st, rz_store_last_error(w->s));
         return -1;
     }
+    rz_shm_epoch_bump(); /* invalidates every process's cache of authenticated users */
     return 0;
 }
 

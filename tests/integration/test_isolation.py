@@ -51,6 +51,11 @@ def world(start_server):
         "userId": w["users"][("ST", "B")], "establishmentId": w["B"], "type": "booking_new",
         "title": "New booking", "message": "A booking arrived", "data": {}, "readAt": None,
         "read": False, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"})
+    r = srv.post("/api/accommodations", headers=sa_h, json={
+        "establishmentId": w["B"], "name": "Suite B", "type": "suite", "pricingMode": "nightly",
+        "pricing": {"basePrice": 50000}, "capacity": {"maxGuests": 2}})
+    assert r.status_code == 201, r.text
+    w["accommodation_of_B"] = r.json()["data"]["id"]
     return w
 
 
@@ -69,6 +74,10 @@ OBJECT_OF_B = {
     "/api/establishments/{id}": lambda w: w["B"],
     "/api/notifications/{id}": lambda w: w["notification_of_B"],
     "/api/audit/entity/{entity}/{id}": lambda w: w["users"][("ST", "B")],
+    "/api/accommodations/{id}": lambda w: w["accommodation_of_B"],
+    # public routes have no establishment scope: the test skips them (no M/ST in their access)
+    "/api/public/establishments/{id}": lambda w: w["B"],
+    "/api/public/accommodations/{id}": lambda w: w["accommodation_of_B"],
 }
 
 
@@ -87,6 +96,7 @@ def fill(path, ident):
 # the routes where {} does not
 VALID_BODY = {
     ("POST", "/api/users/{id}/password"): {"newPassword": "another-pass-1"},
+    ("PATCH", "/api/accommodations/{id}/housekeeping"): {"housekeepingStatus": "dirty"},
 }
 
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -420,6 +421,96 @@ START_TEST(test_conc_counter_gapless)
 }
 END_TEST
 
+/* (d) many short units of work on one key, back to back: every one gets its turn within the 5 s
+ * bound (no RZ_UNAVAILABLE, no RZ_ERROR), never two at once (a shared-memory witness), and no
+ * increment is lost. Most are empty (the fastest hand-over of the key, the hardest case for the
+ * MongoDB lease); every 4th increments a counter; every 8th of those rolls back instead. */
+#define STORM_UOWS 160
+#define STORM_RMW(i) ((i) % 4 == 0)
+#define STORM_ROLLBACK(i) ((i) % 32 == 28)
+
+typedef struct {
+    conc_arg_t a;
+    volatile int *inside; /* MAP_SHARED: units of work running now, all processes */
+    volatile int *overlaps;
+} storm_arg_t;
+
+static int child_storm(rz_sess_t *s, int idx, const void *arg, int *unavail)
+{
+    const storm_arg_t *sa = arg;
+    const char *keys[] = {sa->a.key};
+    int i, r;
+
+    for (i = 0; i < STORM_UOWS; i++) {
+        rz_update_t u = {NULL, NULL, NULL};
+        json_t *d = NULL;
+
+        if ((r = step(s, rz_store_begin(s, keys, 1), "begin", idx, unavail)) != 0) {
+            if (r < 0) {
+                return 1;
+            }
+            continue;
+        }
+        if (__sync_add_and_fetch(sa->inside, 1) != 1) {
+            __sync_add_and_fetch(sa->overlaps, 1);
+        }
+        r = 0;
+        if (STORM_RMW(i)) {
+            r = step(s, rz_store_get(s, sa->a.coll, sa->a.id, &d), "get", idx, unavail);
+        }
+        if (r == 0 && STORM_RMW(i)) {
+            /* no version guard: only the lease keeps this read-modify-write whole */
+            u.set = json_pack("{s:I}", "value", field_int(d, "value") + 1);
+            r = step(s, rz_store_update(s, sa->a.coll, sa->a.id, &u, -1, NULL), "update", idx,
+                     unavail);
+            json_decref(u.set);
+        }
+        __sync_sub_and_fetch(sa->inside, 1);
+        if (r == 0 && STORM_ROLLBACK(i)) {
+            rz_store_rollback(s);
+        } else if (r == 0) {
+            r = step(s, rz_store_commit(s), "commit", idx, unavail);
+        }
+        if (r < 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+START_TEST(test_conc_lease_storm)
+{
+    storm_arg_t sa;
+    volatile int *shm;
+    double t0 = now_s();
+    json_t *d;
+    int i, expected = 0;
+
+    for (i = 0; i < STORM_UOWS; i++) {
+        expected += STORM_RMW(i) && !STORM_ROLLBACK(i);
+    }
+    shm = mmap(NULL, sizeof(int) * 2, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert(shm != MAP_FAILED);
+    shm[0] = shm[1] = 0;
+    sa.inside = shm;
+    sa.overlaps = shm + 1;
+    fx_open(&F);
+    snprintf(sa.a.coll, sizeof(sa.a.coll), "%s", uniq(F.pool, "cstorm"));
+    snprintf(sa.a.key, sizeof(sa.a.key), "accommodation:%s", sa.a.coll);
+    snprintf(sa.a.id, sizeof(sa.a.id), "%s", ins(sa.a.coll, J("{'value':0}")));
+    fx_close(&F);
+    run_children(child_storm, &sa);
+    ck_assert_msg(shm[1] == 0, "%d units of work ran while another held the key", shm[1]);
+    fx_open(&F);
+    d = get_ok(F.s, sa.a.coll, sa.a.id);
+    ck_assert_int_eq(field_int(d, "value"), NCHILD * expected);
+    fx_close(&F);
+    fprintf(stderr, "test_conc_lease_storm: %d units of work in %.1f s\n", NCHILD * STORM_UOWS,
+            now_s() - t0);
+    munmap((void *)shm, sizeof(int) * 2);
+}
+END_TEST
+
 /* ---- SQLite only ---------------------------------------------------------------------------- */
 
 static long pragma_int(sqlite3 *db, const char *sql)
@@ -530,6 +621,7 @@ void store_add_uow_tests(Suite *s, void (*setup)(void), void (*teardown)(void))
     tcase_add_test(conc, test_conc_read_modify_write);
     tcase_add_test(conc, test_conc_check_then_insert);
     tcase_add_test(conc, test_conc_counter_gapless);
+    tcase_add_test(conc, test_conc_lease_storm);
     suite_add_tcase(s, conc);
 
     if (!g_is_sqlite) {
