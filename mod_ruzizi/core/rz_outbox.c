@@ -119,6 +119,21 @@ static rz_status_t cas_update(rz_sess_t *s, const json_t *doc, json_t *set, json
     return rv;
 }
 
+/* 1 if doc, as read, is due at `now`. The find already asked for this; checking again costs
+ * nothing and keeps a claim safe when a server's find returns a document that no longer matches
+ * (seen on jongodb under concurrent updates: the compare-and-set then runs on the new version). */
+static int is_due(const json_t *doc, const char *now)
+{
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    const char *next = json_string_value(json_object_get(doc, "nextAttemptAt"));
+    const char *until = json_string_value(json_object_get(doc, "leaseUntil"));
+
+    if (status && strcmp(status, "pending") == 0) {
+        return next && strcmp(next, now) <= 0;
+    }
+    return status && strcmp(status, "sending") == 0 && until && strcmp(until, now) < 0;
+}
+
 /* Claims the candidates of `cands` in order into `into` until it holds `max`. */
 static rz_status_t claim_from(rz_sess_t *s, json_t *cands, json_t *into, int max, const char *owner,
                               const char *now, const char *until)
@@ -130,6 +145,9 @@ static rz_status_t claim_from(rz_sess_t *s, json_t *cands, json_t *into, int max
     json_array_foreach (cands, i, c) {
         if ((int)json_array_size(into) >= max) {
             break;
+        }
+        if (!is_due(c, now)) {
+            continue;
         }
         rv = cas_update(s, c,
                         json_pack("{s:s, s:s, s:s, s:s}", "status", "sending", "leaseUntil", until,
@@ -144,19 +162,13 @@ static rz_status_t claim_from(rz_sess_t *s, json_t *cands, json_t *into, int max
     return RZ_OK;
 }
 
-rz_status_t rz_outbox_claim(rz_sess_t *s, const char *owner, int max, json_t **claimed)
+/* The finds and compare-and-sets of one claim, inside the caller's unit of work. */
+static rz_status_t claim_in_uow(rz_sess_t *s, const char *owner, int max, const char *now,
+                                const char *until, json_t **claimed)
 {
-    char now[21], until[21];
     json_t *pending = NULL, *expired = NULL, *into;
     rz_status_t rv;
-    int64_t t = rz_now();
 
-    *claimed = NULL;
-    if (!owner || !*owner || max < 1) {
-        return RZ_INVALID;
-    }
-    stamp(t, now);
-    stamp(t + RZ_OUTBOX_LEASE_S, until);
     /* more candidates than wanted, so a concurrent claimer taking some rarely leaves us short */
     if ((rv = find_due(s, "pending", "nextAttemptAt", RZ_LTE, now, 2L * max, &pending)) != RZ_OK
         || (rv = find_due(s, "sending", "leaseUntil", RZ_LT, now, 2L * max, &expired)) != RZ_OK) {
@@ -171,6 +183,31 @@ rz_status_t rz_outbox_claim(rz_sess_t *s, const char *owner, int max, json_t **c
     json_array_extend(expired, into);
     json_decref(into);
     *claimed = expired;
+    return rv;
+}
+
+rz_status_t rz_outbox_claim(rz_sess_t *s, const char *owner, int max, json_t **claimed)
+{
+    static const char *const keys[1] = {RZ_OUTBOX_CLAIM_KEY};
+    char now[21], until[21];
+    int64_t t = rz_now();
+    rz_status_t rv;
+
+    *claimed = NULL;
+    if (!owner || !*owner || max < 1) {
+        return RZ_INVALID;
+    }
+    stamp(t, now);
+    stamp(t + RZ_OUTBOX_LEASE_S, until);
+    if ((rv = rz_store_begin(s, (const char *const *)keys, 1)) != RZ_OK) {
+        return rv;
+    }
+    if ((rv = claim_in_uow(s, owner, max, now, until, claimed)) == RZ_OK
+        && (rv = rz_store_commit(s)) == RZ_OK) {
+        return RZ_OK;
+    }
+    rz_store_rollback(s);
+    *claimed = NULL; /* nothing was claimed */
     return rv;
 }
 

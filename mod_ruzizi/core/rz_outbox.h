@@ -40,11 +40,16 @@ rz_status_t rz_outbox_enqueue(rz_sess_t *s, const char *to, const char *lang,
                               const char *template_name, const json_t *vars, const char *entity,
                               const char *entity_id);
 
+/* The unit-of-work key that serialises claimers. */
+#define RZ_OUTBOX_CLAIM_KEY "outbox:claim"
+
 /* Claims up to `max` due emails for `owner`: pending ones with nextAttemptAt <= now (oldest
  * first), then sending ones whose lease expired. Each claim is a compare-and-set update on the
- * document's version (status sending, leaseUntil now + 5 min, leaseOwner owner), so two processes
- * never claim the same email. *claimed is a JSON array of the claimed documents as updated,
- * owned by the session's pool. Call it outside a unit of work. */
+ * document's version (status sending, leaseUntil now + 5 min, leaseOwner owner), and the whole
+ * claim is one unit of work on the key "outbox:claim", so two processes never claim the same
+ * email, also on a server whose compare-and-set is not atomic across connections (jongodb, seen).
+ * *claimed is a JSON array of the claimed documents as updated, owned by the session's pool
+ * (NULL on failure: then nothing was claimed). Call it outside a unit of work. */
 rz_status_t rz_outbox_claim(rz_sess_t *s, const char *owner, int max, json_t **claimed);
 
 /* Marks a claimed email (`doc` as returned by rz_outbox_claim) sent: status sent, sentAt now,

@@ -326,13 +326,13 @@ int rz_h_accommodation_patch(rz_req_t *rq)
     if (!(after = patch_input(rq, &s, &stored))) {
         return OK;
     }
-    if (nothing_changed(stored, after)) {
-        return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
-    }
     id = str(stored, "id");
     doc = rz_json_pool_own(rq->pool, json_deep_copy(after));
     rz_acc_set_server_fields(rq->pool, doc,
                              json_string_value(rz_json_path_get(stored, "pricing.currency")));
+    if (nothing_changed(stored, doc)) {
+        return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
+    }
     stamp(doc, stored);
     key = rz_acc_key(rq->pool, id);
     if (rz_write_begin(&w, rq, &key, 1) != 0 || mode_change_ok(&w, stored, after) != 0) {

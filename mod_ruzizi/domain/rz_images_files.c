@@ -131,7 +131,7 @@ json_t *rz_images_refs(apr_pool_t *p, const json_t *ids)
         }
         base = apr_pstrcat(p, "/api/images/", s, NULL);
         json_array_append_new(out,
-                              json_pack("{s:s, s:s++, s:{s:s++, s:s++, s:s++}}", "id", s, "url",
+                              json_pack("{s:s, s:s+, s:{s:s+, s:s+, s:s+}}", "id", s, "url",
                                         base, "/full", "thumbnails", "small", base, "/small",
                                         "medium", base, "/medium", "large", base, "/large"));
     }

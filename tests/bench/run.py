@@ -36,6 +36,30 @@ def wrk(url, seconds, connections, headers=(), script=None):
     return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
 
 
+def bench_image(srv, token):
+    """Uploads one PNG establishment image (an establishment is created for it); returns its id,
+    or None when the build has no image routes or RuziziUploadDir."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    rows = b"".join(b"\0" + bytes((x + y) % 256 for x in range(600)) for y in range(200))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 200, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    h = {"Authorization": f"Bearer {token}"}
+    est = srv.post("/api/establishments", headers=h, json={
+        "name": "Bench Hotel", "location": {"city": "Bujumbura", "address": "1 Avenue",
+                                            "lat": -3.38, "lng": 29.36},
+        "contacts": {"phones": ["+25779000000"], "email": "bench@example.com"}})
+    if est.status_code != 201:
+        return None
+    r = srv.post(f"/api/images?establishmentId={est.json()['data']['id']}", data=png,
+                 headers=dict(h, **{"Content-Type": "image/png"}))
+    return r.json()["data"]["id"] if r.status_code == 201 else None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=5)
@@ -63,6 +87,11 @@ def main():
         rps, p99, bad = wrk(srv.url("/api/health"), s, c)
         print(f"GET /api/health           {rps:9.0f} req/s  p99 {p99:7.2f} ms   "
               f"({rps / base:.2f} of trivial)")
+        image = bench_image(srv, token)
+        if image:
+            rps, p99, bad = wrk(srv.url(f"/api/images/{image}/small"), s, c)
+            print(f"GET /api/images/{{id}}/small {rps:7.0f} req/s  p99 {p99:7.2f} ms   "
+                  f"({rps / base:.2f} of trivial){'  non-2xx: %d' % bad if bad else ''}")
         lua = work / "login.lua"
         lua.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                        'wrk.body = \'{"email":"bench@example.com","password":"bench-pass-1"}\'\n')

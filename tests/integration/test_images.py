@@ -242,8 +242,8 @@ def test_list_filters_and_isolation(world, pics):
     foreign = only_b[0]["id"]
     for who in ("mgr_a", "st_a"):
         assert_error(s.get(f"/api/images/{foreign}", headers=world.h(who)), 404, "NOT_FOUND")
-    assert_error(s.delete(f"/api/images/{foreign}", headers=world.h("mgr_a")), 404, "NOT_FOUND")
-    assert_error(s.delete(f"/api/images/{foreign}", headers=world.h("st_b")), 403, "FORBIDDEN")
+    assert_error(s.request("DELETE", f"/api/images/{foreign}", headers=world.h("mgr_a")), 404, "NOT_FOUND")
+    assert_error(s.request("DELETE", f"/api/images/{foreign}", headers=world.h("st_b")), 403, "FORBIDDEN")
     assert_error(s.get("/api/images"), 401, "UNAUTHORIZED")
 
 
@@ -265,7 +265,7 @@ def test_f1_5_etag_304_and_caching_headers(world, pics):
     assert harness.REQUEST_ID.match(n.headers["X-Request-Id"])
     other = s.get(url, headers={"If-None-Match": '"nope"'})
     assert other.status_code == 200 and other.content == r.content
-    assert s.head(url).status_code == 200
+    assert s.request("HEAD", url).status_code == 200
     for bad in (f"/api/images/{img['id']}/huge", f"/api/images/{'f' * 24}/small",
                 "/api/images/nope/small"):
         e = assert_error(s.get(bad), 404, "NOT_FOUND")
@@ -295,13 +295,13 @@ def test_delete_removes_files_and_owner_entry(world, pics):
     folder = s.dir / "uploads" / world.a / img["id"]
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{k}.webp" for k in
                                                               list(SIZES) + ["full"])
-    assert_error(s.delete(f"/api/images/{img['id']}", headers=world.h("st_a")), 403, "FORBIDDEN")
-    assert assert_ok(s.delete(f"/api/images/{img['id']}", headers=world.h("mgr_a"))) is None
+    assert_error(s.request("DELETE", f"/api/images/{img['id']}", headers=world.h("st_a")), 403, "FORBIDDEN")
+    assert assert_ok(s.request("DELETE", f"/api/images/{img['id']}", headers=world.h("mgr_a"))) is None
     assert not folder.exists()
     assert img["id"] not in storedirect.get(s, "accommodations", world.acc_a)["images"]
     assert storedirect.get(s, "images", img["id"]) is None
     assert_error(s.get(f"/api/images/{img['id']}/small"), 404, "NOT_FOUND")
-    assert_error(s.delete(f"/api/images/{img['id']}", headers=world.sa), 404, "NOT_FOUND")
+    assert_error(s.request("DELETE", f"/api/images/{img['id']}", headers=world.sa), 404, "NOT_FOUND")
 
 
 def test_establishment_patch_removing_an_image_deletes_it(world, pics):

@@ -56,6 +56,9 @@ def world(start_server):
         "pricing": {"basePrice": 50000}, "capacity": {"maxGuests": 2}})
     assert r.status_code == 201, r.text
     w["accommodation_of_B"] = r.json()["data"]["id"]
+    w["image_of_B"] = storedirect.insert(srv, "images", {
+        "establishmentId": w["B"], "purpose": "establishment", "accommodationId": None,
+        "ownerId": None, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"})
     return w
 
 
@@ -75,6 +78,7 @@ OBJECT_OF_B = {
     "/api/notifications/{id}": lambda w: w["notification_of_B"],
     "/api/audit/entity/{entity}/{id}": lambda w: w["users"][("ST", "B")],
     "/api/accommodations/{id}": lambda w: w["accommodation_of_B"],
+    "/api/images/{id}": lambda w: w["image_of_B"],
     # public routes have no establishment scope: the test skips them (no M/ST in their access)
     "/api/public/establishments/{id}": lambda w: w["B"],
     "/api/public/accommodations/{id}": lambda w: w["accommodation_of_B"],

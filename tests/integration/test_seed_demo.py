@@ -30,3 +30,9 @@ def test_seed_demo_logins_work_and_it_is_idempotent(start_server):
     assert after["valid"] and after["headSeq"] == before["headSeq"]
     listed = assert_ok(srv.get("/api/establishments", headers=identity.bearer(admin)))
     assert len(listed) == 2
+    units = assert_ok(srv.get("/api/accommodations?limit=100", headers=identity.bearer(admin)))
+    assert len(units) == 6  # three per establishment, not duplicated by the second run
+    assert sorted(u["pricingMode"] for u in units) == ["hourly"] * 2 + ["monthly"] * 2 + \
+        ["nightly"] * 2
+    assert all(u["pricing"]["seasons"] for u in units)
+    assert {u["pricing"]["minHours"] for u in units if u["pricingMode"] == "hourly"} == {2}

@@ -1,5 +1,6 @@
 /* test_store.c: the store conformance suite, run against RZ_TEST_STORE_URI (default: SQLite in a
  * temp dir). */
+#include "test_outbox.h"
 #include "test_store.h"
 
 #include <apr_general.h>
@@ -793,6 +794,8 @@ static void remove_tmpdir(void)
     rmdir(g_tmpdir);
 }
 
+Suite *audit_suite(void); /* tests/unit/test_audit.c */
+
 int main(void)
 {
     SRunner *sr;
@@ -823,6 +826,8 @@ int main(void)
     fprintf(stderr, "test_store: backend %s (%s)\n", g_is_sqlite ? "sqlite" : "mongodb",
             g_is_sqlite ? g_uri : "URI not shown");
     sr = srunner_create(store_suite());
+    srunner_add_suite(sr, audit_suite());  /* the audit hash chain on the same store */
+    srunner_add_suite(sr, outbox_suite()); /* outbox, notifications, job leases, SMTP */
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

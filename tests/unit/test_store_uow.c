@@ -425,7 +425,7 @@ END_TEST
  * bound (no RZ_UNAVAILABLE, no RZ_ERROR), never two at once (a shared-memory witness), and no
  * increment is lost. Most are empty (the fastest hand-over of the key, the hardest case for the
  * MongoDB lease); every 4th increments a counter; every 8th of those rolls back instead. */
-#define STORM_UOWS 160
+#define STORM_UOWS 100
 #define STORM_RMW(i) ((i) % 4 == 0)
 #define STORM_ROLLBACK(i) ((i) % 32 == 28)
 
