@@ -11,6 +11,7 @@
 #include "apr_hash.h"
 #include "apr_strings.h"
 
+#include <curl/curl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -196,6 +197,8 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, RZ_LOGNO(00106) "libsodium failed to start");
         return;
     }
+    /* libcurl's global state is not thread-safe to set up: once, before the job thread starts */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     rz_shm_child_init(pchild, s);
     {
         const char *verr = NULL; /* libvips only after fork: a parent that used it deadlocks */

@@ -1,8 +1,10 @@
-/* ctl_seed.c: demo data (two establishments, a user of each role, units of every pricing mode)
- * through the same document rules as the API, audited as actor system. */
+/* ctl_seed.c: demo data (two establishments, a user of each role, units of every pricing mode and,
+ * with an upload directory, generated images) through the same document rules as the API, audited
+ * as actor system. */
 #include "ctl/ctl_seed.h"
 
 #include <apr_strings.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,12 +12,19 @@
 #include "core/rz_accdoc.h"
 #include "core/rz_audit.h"
 #include "core/rz_estdoc.h"
+#include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "core/rz_userdoc.h"
+#include "domain/rz_image_files.h"
+#include "domain/rz_image_proc.h"
+
+#include <vips/vips.h>
 
 #define DEMO_PASSWORD "Ruzizi-demo-2026"
+#define DEMO_UNITS 3
+#define RZ_IMAGES "images" /* as in domain/rz_images.h, which is httpd-bound */
 
 typedef struct {
     const char *name, *city, *address, *phone, *email, *slug;
@@ -99,7 +108,7 @@ static rz_status_t seed_user(rz_sess_t *s, apr_pool_t *p, const char *email, con
 }
 
 /* Demo units of the three pricing modes (SPEC 4.4), each with a season; %d is a year. */
-static const char *const demo_units[] = {
+static const char *const demo_units[DEMO_UNITS] = {
     "{\"name\":\"Suite Tanganyika\",\"type\":\"suite\",\"pricingMode\":\"nightly\","
     "\"description\":\"Suite avec vue sur le lac\",\"pricing\":{\"basePrice\":50000,"
     "\"seasons\":[{\"name\":\"Haute saison\",\"from\":\"%d-12-15\",\"to\":\"%d-01-05\","
@@ -117,8 +126,10 @@ static const char *const demo_units[] = {
     "\"capacity\":{\"maxGuests\":2,\"bathrooms\":1},\"amenities\":[\"wifi\"]}",
 };
 
-/* Inserts the demo units of establishment `est` whose names it does not hold yet. */
-static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *est)
+/* Inserts the demo units of establishment `est` whose names it does not hold yet; ids[i] gets the
+ * id of demo unit i either way. */
+static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *est,
+                                       const char *ids[DEMO_UNITS])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -134,7 +145,7 @@ static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *
     if ((st = rz_store_get(s, RZ_ESTABLISHMENTS, est, &estdoc)) != RZ_OK) {
         return st;
     }
-    for (i = 0; i < sizeof(demo_units) / sizeof(demo_units[0]); i++) {
+    for (i = 0; i < DEMO_UNITS; i++) {
         rz_vctx_t v;
         int last = strstr(demo_units[i], "-12-31") != NULL; /* a season within one year */
         const char *text = apr_psprintf(p, demo_units[i], year, last ? year : year + 1);
@@ -151,6 +162,7 @@ static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *
             rz_cond_t c[2] = {{"establishmentId", RZ_EQ, json_object_get(doc, "establishmentId")},
                               {"nameKey", RZ_EQ, json_object_get(doc, "nameKey")}};
             if ((st = rz_store_find_one(s, RZ_ACCOMMODATIONS, c, 2, &found)) == RZ_OK) {
+                ids[i] = json_string_value(json_object_get(found, "id"));
                 continue; /* already seeded */
             }
             if (st != RZ_NOT_FOUND) {
@@ -163,6 +175,7 @@ static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *
         if ((st = rz_store_insert(s, RZ_ACCOMMODATIONS, doc, &id)) != RZ_OK) {
             return st;
         }
+        ids[i] = id;
         json_object_del(doc, "nameKey");
         json_object_del(doc, "version");
         if ((st = audit_create(s, p, "accommodation", id, est, doc)) != RZ_OK) {
@@ -172,10 +185,217 @@ static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *
     return RZ_OK;
 }
 
-int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p)
+/* ---- images (SPEC 4.14, 7.20) -----------------------------------------------------------------
+ */
+
+typedef struct {
+    const char *coll, *owner, *est, *acc; /* acc NULL for an establishment image */
+    char id[RZ_ID_LEN + 1];
+    json_t *doc; /* the Image document, once its files are written */
+} demo_img_t;
+
+/* An 800x600 PNG gradient whose colours depend on n. Returns 0 with *buf (in p) or -1. */
+static int demo_png(apr_pool_t *p, int n, const char **buf, apr_size_t *len)
+{
+    static const double base[][3] = {{30, 90, 140},  {160, 60, 40},  {40, 120, 70},
+                                     {120, 50, 130}, {180, 140, 30}, {20, 110, 120}};
+    const double *b = base[n % (int)(sizeof(base) / sizeof(base[0]))];
+    double a[3] = {100.0 / 800, 100.0 / 600, -60.0 / 800}, c[3];
+    VipsImage *xy = NULL, *x = NULL, *y = NULL, *bands[3], *joined = NULL, *lin = NULL, *img = NULL,
+              *rgb = NULL;
+    void *out = NULL;
+    size_t olen = 0;
+    int rc = -1;
+
+    c[0] = b[0];
+    c[1] = b[1];
+    c[2] = b[2] + 60 + 10 * (n / 6);
+    if (vips_xyz(&xy, 800, 600, NULL) == 0 && vips_extract_band(xy, &x, 0, NULL) == 0
+        && vips_extract_band(xy, &y, 1, NULL) == 0) {
+        bands[0] = x;
+        bands[1] = y;
+        bands[2] = x;
+        if (vips_bandjoin(bands, &joined, 3, NULL) == 0
+            && vips_linear(joined, &lin, a, c, 3, NULL) == 0
+            && vips_cast_uchar(lin, &img, NULL) == 0
+            && vips_copy(img, &rgb, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) == 0
+            && vips_pngsave_buffer(rgb, &out, &olen, NULL) == 0) {
+            *buf = apr_pmemdup(p, out, olen);
+            *len = olen;
+            rc = 0;
+        }
+    }
+    g_free(out);
+    VIPS_UNREF(rgb);
+    VIPS_UNREF(lin);
+    VIPS_UNREF(img);
+    VIPS_UNREF(joined);
+    VIPS_UNREF(y);
+    VIPS_UNREF(x);
+    VIPS_UNREF(xy);
+    return rc;
+}
+
+/* The Image document the upload endpoint stores, for generated PNG bytes (uploadedBy null). */
+static json_t *demo_image_doc(apr_pool_t *p, const demo_img_t *m, const char *png, apr_size_t len,
+                              const rz_renditions_t *rr)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1], now[21];
+    const rz_rendition_t *full = &rr->r[RZ_IMG_NSIZES - 1];
+    json_t *sizes = json_object();
+    int i;
+
+    crypto_hash_sha256(digest, (const unsigned char *)png, len);
+    sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+    for (i = 0; i < RZ_IMG_NSIZES; i++) {
+        json_object_set_new(sizes, rz_img_sizes[i],
+                            json_pack("{s:i, s:i, s:I}", "width", rr->r[i].width, "height",
+                                      rr->r[i].height, "bytes", (json_int_t)rr->r[i].len));
+    }
+    rz_timestamp_format(rz_now(), now);
+    return rz_json_pool_own(
+        p, json_pack("{s:s, s:s, s:s, s:o, s:n, s:s, s:s, s:s, s:I, s:i, s:i, s:o, s:n, s:s, s:s}",
+                     "id", m->id, "establishmentId", m->est, "purpose",
+                     m->acc ? "accommodation" : "establishment", "accommodationId",
+                     m->acc ? json_string(m->acc) : json_null(), "ownerId", "sourceFilename",
+                     "demo.png", "mimeType", "image/png", "sha256", hex, "bytes", (json_int_t)len,
+                     "width", full->width, "height", full->height, "sizes", sizes, "uploadedBy",
+                     "createdAt", now, "updatedAt", now));
+}
+
+/* Generates, processes (like an upload) and writes the image of owner m, outside any unit of
+ * work. Returns 0, or -1 after printing why. */
+static int demo_image_files(apr_pool_t *p, const char *root, int n, demo_img_t *m)
+{
+    const char *png = NULL, *why = NULL, *err = NULL;
+    apr_size_t len = 0;
+    rz_renditions_t rr;
+
+    if (demo_png(p, n, &png, &len) != 0) {
+        fprintf(stderr, "ruzizi-ctl: seed-demo: libvips: %s\n", vips_error_buffer());
+        return -1;
+    }
+    if (rz_image_check_header(p, "image/png", png, len, &why) != 0
+        || rz_image_process(p, "image/png", png, len, &rr, &why) != 0) {
+        fprintf(stderr, "ruzizi-ctl: seed-demo: generated image refused: %s\n", why);
+        return -1;
+    }
+    rz_id_new(m->id);
+    if (rz_images_write_files(p, root, m->est, m->id, &rr, &err) != 0) {
+        fprintf(stderr, "ruzizi-ctl: seed-demo: %s\n", err);
+        return -1;
+    }
+    m->doc = demo_image_doc(p, m, png, len, &rr);
+    return 0;
+}
+
+/* Inserts image m and appends its id to its owner's images, unless the owner got images since
+ * it was read (then m->doc becomes NULL). Inside the unit of work. */
+static rz_status_t demo_image_insert(rz_sess_t *s, apr_pool_t *p, demo_img_t *m)
+{
+    rz_update_t up = {0};
+    json_t *owner, *view;
+    char now[21];
+    rz_status_t st;
+
+    if ((st = rz_store_get(s, m->coll, m->owner, &owner)) != RZ_OK) {
+        return st;
+    }
+    if (json_array_size(json_object_get(owner, "images")) > 0) {
+        m->doc = NULL;
+        return RZ_OK;
+    }
+    rz_timestamp_format(rz_now(), now);
+    up.set = rz_json_pool_own(p, json_pack("{s:[s], s:s}", "images", m->id, "updatedAt", now));
+    if ((st = rz_store_insert(s, RZ_IMAGES, m->doc, NULL)) != RZ_OK
+        || (st = rz_store_update(s, m->coll, m->owner, &up,
+                                 json_integer_value(json_object_get(owner, "version")), NULL))
+               != RZ_OK) {
+        return st;
+    }
+    view = rz_json_pool_own(p, json_deep_copy(m->doc));
+    json_object_del(view, "version");
+    return audit_create(s, p, "image", m->id, m->est, view);
+}
+
+/* One generated image per demo establishment and demo unit that has none: libvips and the files
+ * first, then one unit of work for the documents; files of images not stored are removed. */
+static int seed_images(rz_sess_t *s, apr_pool_t *p, const char *root, const char *const est[2],
+                       const char *const units[2][DEMO_UNITS])
+{
+    demo_img_t m[2 * (DEMO_UNITS + 1)];
+    const char *keys[2 * (DEMO_UNITS + 1) + 2];
+    const char *err = NULL;
+    int n = 0, nkeys = 0, i, j, done = 0;
+    rz_status_t st = RZ_OK;
+
+    for (i = 0; i < 2; i++) {
+        for (j = -1; j < DEMO_UNITS; j++) {
+            json_t *owner;
+            demo_img_t *d = &m[n];
+            memset(d, 0, sizeof(*d));
+            d->coll = j < 0 ? RZ_ESTABLISHMENTS : RZ_ACCOMMODATIONS;
+            d->owner = j < 0 ? est[i] : units[i][j];
+            d->est = est[i];
+            d->acc = j < 0 ? NULL : units[i][j];
+            if ((st = rz_store_get(s, d->coll, d->owner, &owner)) != RZ_OK) {
+                goto fail;
+            }
+            if (json_array_size(json_object_get(owner, "images")) == 0) {
+                n++;
+            }
+        }
+    }
+    if (n == 0) {
+        return 0;
+    }
+    if (rz_image_proc_child_init(&err) != 0) {
+        fprintf(stderr, "ruzizi-ctl: seed-demo: libvips: %s\n", err);
+        return 1;
+    }
+    keys[nkeys++] = "seed-demo";
+    keys[nkeys++] = RZ_AUDIT_KEY;
+    for (i = 0; i < n; i++) {
+        if (demo_image_files(p, root, i, &m[i]) != 0) {
+            goto remove;
+        }
+        done = i + 1;
+        keys[nkeys++] =
+            apr_pstrcat(p, m[i].acc ? "accommodation:" : "establishment:", m[i].owner, NULL);
+    }
+    if ((st = rz_store_begin(s, keys, nkeys)) != RZ_OK) {
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        if ((st = demo_image_insert(s, p, &m[i])) != RZ_OK) {
+            goto fail;
+        }
+    }
+    if ((st = rz_store_commit(s)) != RZ_OK) {
+        goto fail;
+    }
+    for (i = 0; i < n; i++) {
+        if (!m[i].doc) {
+            rz_images_remove_files(p, root, m[i].est, m[i].id); /* lost a race: not stored */
+        }
+    }
+    return 0;
+fail:
+    fprintf(stderr, "ruzizi-ctl: seed-demo: store: %s (%s)\n", rz_store_last_error(s),
+            rz_status_name(st));
+    rz_store_rollback(s);
+remove:
+    for (i = 0; i < done; i++) {
+        rz_images_remove_files(p, root, m[i].est, m[i].id);
+    }
+    return 1;
+}
+
+int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
 {
     static const char *const keys[] = {"users:super_admin", "seed-demo", RZ_AUDIT_KEY};
-    const char *est[2];
+    const char *est[2], *units[2][DEMO_UNITS];
     rz_status_t st;
     size_t i;
 
@@ -191,13 +411,17 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p)
             || (st = seed_user(s, p, apr_psprintf(p, "staff.%s@ruzizi.demo", d->slug), "Samuel",
                                "Staff", "staff", est[i]))
                    != RZ_OK
-            || (st = seed_accommodations(s, p, est[i])) != RZ_OK) {
+            || (st = seed_accommodations(s, p, est[i], units[i])) != RZ_OK) {
             goto fail;
         }
     }
     if ((st = seed_user(s, p, "admin@ruzizi.demo", "Ada", "Admin", "super_admin", NULL)) != RZ_OK
         || (st = rz_store_commit(s)) != RZ_OK) {
         goto fail;
+    }
+    if (upload_dir
+        && seed_images(s, p, upload_dir, est, (const char *const(*)[DEMO_UNITS])units) != 0) {
+        return 1;
     }
     printf("demo logins (password %s):\n", DEMO_PASSWORD);
     printf("  %-12s %-32s\n", "super_admin", "admin@ruzizi.demo");

@@ -147,10 +147,21 @@ static int cmd_create_admin(ctl_t *c)
 
 static int cmd_seed_demo(ctl_t *c)
 {
+    const char *upload_dir = NULL;
     rz_sess_t *s;
-    int rc = open_session(c, &s);
+    int i, rc;
 
-    return rc ? rc : ctl_seed_demo(s, c->pool);
+    for (i = 0; i < c->argc; i++) {
+        if (strcmp(c->argv[i], "--upload-dir") == 0 && i + 1 < c->argc && c->argv[i + 1][0]) {
+            upload_dir = c->argv[++i];
+        } else {
+            return fail(EXIT_USAGE, "seed-demo: unexpected argument %s (try --help)", c->argv[i]);
+        }
+    }
+    if ((rc = open_session(c, &s)) != 0) {
+        return rc;
+    }
+    return ctl_seed_demo(s, c->pool, upload_dir);
 }
 
 static int cmd_verify_audit(ctl_t *c)
@@ -169,7 +180,9 @@ static const struct {
     {"migrate", cmd_migrate, "apply missing store migrations (checks MongoDB is a replica set)"},
     {"create-admin", cmd_create_admin,
      "--email E --first-name F --last-name L [--force]; password on stdin"},
-    {"seed-demo", cmd_seed_demo, "add demo establishments and a user of each role (idempotent)"},
+    {"seed-demo", cmd_seed_demo,
+     "[--upload-dir DIR] add demo establishments, a user of each role, units and, with DIR "
+     "(RuziziUploadDir), generated images (idempotent)"},
     {"verify-audit", cmd_verify_audit, "[--from-seq N] verify the audit hash chain"},
     {"genkey", cmd_genkey, "print a fresh RuziziJwtKeyFile line kid:key"},
     {"routes", cmd_routes, "print the route table as JSON lines"},

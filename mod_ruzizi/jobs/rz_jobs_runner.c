@@ -40,7 +40,7 @@ struct rz_jobs_t {
 static int run_outbox(rz_jobs_t *j, rz_sess_t *s, const char **result)
 {
     rz_smtp_conf_t smtp = {
-        j->sc->smtp_url, j->sc->smtp_user, j->sc->smtp_password, j->sc->mail_from, NULL, 30};
+        j->sc->smtp_url, j->sc->smtp_user, j->sc->smtp_password, j->sc->mail_from, NULL, 10};
     int sent = 0, failed = 0;
     rz_status_t st = rz_outbox_deliver_batch(s, &smtp, &sent, &failed);
 

@@ -36,9 +36,9 @@ def wrk(url, seconds, connections, headers=(), script=None):
     return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
 
 
-def bench_image(srv, token):
-    """Uploads one PNG establishment image (an establishment is created for it); returns its id,
-    or None when the build has no image routes or RuziziUploadDir."""
+def bench_image(srv, token, est_id):
+    """Uploads one PNG image of establishment `est_id`; returns its id, or None when the build has
+    no RuziziUploadDir."""
     import struct
     import zlib
 
@@ -49,15 +49,28 @@ def bench_image(srv, token):
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 200, 200, 8, 2, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     h = {"Authorization": f"Bearer {token}"}
+    r = srv.post(f"/api/images?establishmentId={est_id}", data=png,
+                 headers=dict(h, **{"Content-Type": "image/png"}))
+    return r.json()["data"]["id"] if r.status_code == 201 else None
+
+
+def bench_establishment(srv, token, units=20):
+    """An establishment with `units` nightly units; returns its id."""
+    h = {"Authorization": f"Bearer {token}"}
     est = srv.post("/api/establishments", headers=h, json={
         "name": "Bench Hotel", "location": {"city": "Bujumbura", "address": "1 Avenue",
                                             "lat": -3.38, "lng": 29.36},
         "contacts": {"phones": ["+25779000000"], "email": "bench@example.com"}})
-    if est.status_code != 201:
-        return None
-    r = srv.post(f"/api/images?establishmentId={est.json()['data']['id']}", data=png,
-                 headers=dict(h, **{"Content-Type": "image/png"}))
-    return r.json()["data"]["id"] if r.status_code == 201 else None
+    est_id = est.json()["data"]["id"]
+    for i in range(units):
+        r = srv.post("/api/accommodations", headers=h, json={
+            "establishmentId": est_id, "name": f"Room {i:02d}", "type": "standard_room",
+            "pricingMode": "nightly", "pricing": {"basePrice": 40000 + 1000 * i, "seasons": [
+                {"name": "High", "from": "2027-07-01", "to": "2027-08-31", "price": 60000}]},
+            "capacity": {"maxGuests": 2}, "amenities": ["wifi", "tv"],
+            "description": "A quiet room with a view of the lake."})
+        assert r.status_code == 201, r.text
+    return est_id
 
 
 def main():
@@ -87,7 +100,12 @@ def main():
         rps, p99, bad = wrk(srv.url("/api/health"), s, c)
         print(f"GET /api/health           {rps:9.0f} req/s  p99 {p99:7.2f} ms   "
               f"({rps / base:.2f} of trivial)")
-        image = bench_image(srv, token)
+        est_id = bench_establishment(srv, token)
+        rps, p99, bad = wrk(srv.url(f"/api/public/accommodations?establishmentId={est_id}&limit=20"),
+                            s, c)
+        print(f"GET public list of 20 units {rps:7.0f} req/s  p99 {p99:7.2f} ms   "
+              f"({rps / base:.2f} of trivial; goal >= 0.50){'  non-2xx: %d' % bad if bad else ''}")
+        image = bench_image(srv, token, est_id)
         if image:
             rps, p99, bad = wrk(srv.url(f"/api/images/{image}/small"), s, c)
             print(f"GET /api/images/{{id}}/small {rps:7.0f} req/s  p99 {p99:7.2f} ms   "
