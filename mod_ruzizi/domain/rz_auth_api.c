@@ -130,9 +130,7 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
     rz_write_t w;
     rz_status_t st;
 
-    if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
-    }
+    /* the upgraded hash is computed before the unit of work: argon2id must never hold the keys */
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool, json_pack("{s:s}", "lastLoginAt", now));
     if (rz_password_needs_rehash(json_string_value(json_object_get(user, "passwordHash")),
@@ -140,6 +138,9 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
         && rz_password_hash(password, rz_config_password_cost(sc), hash) == 0) {
         json_object_set_new(u.set, "passwordHash", json_string(hash));
         sodium_memzero(hash, sizeof(hash));
+    }
+    if (rz_write_begin(&w, rq, &key, 1) != 0) {
+        return OK;
     }
     if ((st = rz_throttle_clear(w.s, throttle)) != RZ_OK
         || (st = rz_store_update(w.s, RZ_USERS, id, &u, -1, &after)) != RZ_OK) {
