@@ -10,7 +10,9 @@
 #include "apr_shm.h"
 #include "apr_version.h"
 
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rz_private.h"
 #include "rz_shm.h"
@@ -26,6 +28,8 @@
 /* Set in the parent by post_config and inherited by the children of that generation. */
 /* The write epoch: bumped by every committed write of any process (rz_shm_epoch_bump). */
 static volatile apr_uint32_t *rz_epoch;
+/* The pid of the one process of this server that runs background jobs (0: none yet). */
+static volatile apr_uint32_t *rz_job_runner;
 static void *rz_region;
 static apr_global_mutex_t *rz_mutex;
 
@@ -57,6 +61,7 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
     }
     rz_region = NULL; /* the previous generation's segment dies with its pconf */
     rz_epoch = NULL;
+    rz_job_runner = NULL;
     rz_mutex = NULL;
     rv = apr_shm_create(&shm, size, NULL, pconf);
     if (rv != APR_SUCCESS) {
@@ -84,6 +89,8 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
     rz_epoch = (volatile apr_uint32_t *)((char *)rz_region
                                          + APR_ALIGN_DEFAULT(rz_rl_region_size(entries)));
     *rz_epoch = 0;
+    rz_job_runner = rz_epoch + 1;
+    *rz_job_runner = 0;
     rz_seen_evicted = rz_seen_refused = 0;
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                  RZ_LOGNO(00505) "shared rate-limit table: %" APR_SIZE_T_FMT " bytes at %pp", size,
@@ -229,4 +236,21 @@ void rz_shm_epoch_bump(void)
     if (rz_epoch) {
         apr_atomic_inc32(rz_epoch);
     }
+}
+
+int rz_shm_job_runner(void)
+{
+    apr_uint32_t me = (apr_uint32_t)getpid(), cur;
+
+    if (!rz_job_runner) {
+        return 1; /* no segment (not started by httpd): run */
+    }
+    cur = apr_atomic_read32(rz_job_runner);
+    if (cur == me) {
+        return 1;
+    }
+    if (cur != 0 && kill((pid_t)cur, 0) == 0) {
+        return 0; /* another live process runs them */
+    }
+    return apr_atomic_cas32(rz_job_runner, me, cur) == cur;
 }

@@ -53,4 +53,9 @@ int rz_shm_hash_inflight(void);
 apr_uint32_t rz_shm_epoch(void);
 void rz_shm_epoch_bump(void);
 
+/* 1 when this process is (or just became) the one process of the server that runs background jobs:
+ * the first to ask, replaced when it has exited. Keeps job traffic to the store to one process per
+ * server (the JobLease documents still decide between servers sharing a store). */
+int rz_shm_job_runner(void);
+
 #endif

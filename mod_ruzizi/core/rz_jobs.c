@@ -2,7 +2,6 @@
  */
 #include "core/rz_jobs.h"
 
-#include <apr_strings.h>
 #include <string.h>
 
 #include "core/rz_time.h"
@@ -56,93 +55,60 @@ static rz_status_t cas(rz_sess_t *s, const json_t *doc, json_t *set)
     return rv;
 }
 
-/* The unit-of-work key of a job's lease document ("job:<job>"), in buf. */
-static const char *job_key(char *buf, size_t len, const char *job)
+/* First use of a job: insert the document already held by `owner`. *created is 1 when ours. */
+static rz_status_t create_lease(rz_sess_t *s, const char *job, const char *owner, const char *now,
+                                const char *until, int *created)
 {
-    apr_snprintf(buf, len, "job:%s", job);
-    return buf;
-}
+    json_t *doc =
+        json_pack("{s:s, s:s, s:s, s:n, s:n, s:s, s:s}", "job", job, "owner", owner, "leaseUntil",
+                  until, "lastRunAt", "lastResult", "createdAt", now, "updatedAt", now);
+    rz_status_t rv = doc ? rz_store_insert(s, RZ_JOBS_COLL, doc, NULL) : RZ_INVALID;
 
-/* Runs fn(s, job, owner, lease_s, ctx) in a unit of work on "job:<job>": the read and the
- * compare-and-set of a lease are then serialised across processes on both backends (jongodb's
- * compare-and-set alone was seen to let two concurrent updates of one version through). fn
- * returns RZ_OK to commit; anything else rolls back and is returned. */
-typedef rz_status_t (*lease_fn)(rz_sess_t *s, const char *job, const char *owner, int lease_s,
-                                void *ctx);
-
-static rz_status_t in_job_uow(rz_sess_t *s, const char *job, const char *owner, int lease_s,
-                              lease_fn fn, void *ctx)
-{
-    char key[160];
-    const char *keys[1];
-    rz_status_t rv;
-
-    if (!job || !*job || strlen(job) > 100 || !owner || !*owner) {
-        return RZ_INVALID;
-    }
-    keys[0] = job_key(key, sizeof(key), job);
-    if ((rv = rz_store_begin(s, keys, 1)) != RZ_OK) {
-        return rv;
-    }
-    if ((rv = fn(s, job, owner, lease_s, ctx)) == RZ_OK) {
-        return rz_store_commit(s);
-    }
-    rz_store_rollback(s);
-    return rv;
-}
-
-/* try_lease inside its unit of work: RZ_OK with *ctx = 1 to commit a taken lease; RZ_NOT_FOUND
- * (as "nothing to commit") when another owner holds it. */
-static rz_status_t take(rz_sess_t *s, const char *job, const char *owner, int lease_s, void *ctx)
-{
-    char now[21], until[21];
-    int64_t t = rz_now();
-    json_t *doc;
-    rz_status_t rv;
-
-    rz_timestamp_format(t, now);
-    rz_timestamp_format(t + lease_s, until);
-    doc = find_lease(s, job, &rv);
-    if (rv == RZ_NOT_FOUND) { /* first use: the unique index job_leases_job backs the key */
-        doc = json_pack("{s:s, s:s, s:s, s:n, s:n, s:s, s:s}", "job", job, "owner", owner,
-                        "leaseUntil", until, "lastRunAt", "lastResult", "createdAt", now,
-                        "updatedAt", now);
-        rv = doc ? rz_store_insert(s, RZ_JOBS_COLL, doc, NULL) : RZ_INVALID;
-        json_decref(doc);
-    } else if (rv == RZ_OK && held_by_other(doc, owner, now)) {
-        return RZ_NOT_FOUND;
-    } else if (rv == RZ_OK) {
-        rv = cas(
-            s, doc,
-            json_pack("{s:s, s:s, s:s}", "owner", owner, "leaseUntil", until, "updatedAt", now));
-    }
-    *(int *)ctx = rv == RZ_OK;
-    return rv;
+    json_decref(doc);
+    *created = rv == RZ_OK;
+    return rv == RZ_CONFLICT ? RZ_OK : rv; /* someone else created it: compete on it */
 }
 
 rz_status_t rz_job_try_lease(rz_sess_t *s, const char *job, const char *owner, int lease_s,
                              int *acquired)
 {
-    int taken = 0;
+    char now[21], until[21];
+    int64_t t = rz_now();
+    json_t *doc;
     rz_status_t rv;
 
     *acquired = 0;
-    if (lease_s < 1) {
+    if (!job || !*job || !owner || !*owner || lease_s < 1) {
         return RZ_INVALID;
     }
-    rv = in_job_uow(s, job, owner, lease_s, take, &taken);
-    *acquired = rv == RZ_OK && taken;
-    /* held by another, lost a compare-and-set, or another creator's duplicate: not acquired */
-    return rv == RZ_NOT_FOUND || rv == RZ_VERSION_MISMATCH || rv == RZ_CONFLICT ? RZ_OK : rv;
+    rz_timestamp_format(t, now);
+    rz_timestamp_format(t + lease_s, until);
+    doc = find_lease(s, job, &rv);
+    if (rv == RZ_NOT_FOUND) {
+        if ((rv = create_lease(s, job, owner, now, until, acquired)) != RZ_OK || *acquired) {
+            return rv;
+        }
+        doc = find_lease(s, job, &rv);
+    }
+    if (rv != RZ_OK || held_by_other(doc, owner, now)) {
+        return rv;
+    }
+    rv = cas(s, doc,
+             json_pack("{s:s, s:s, s:s}", "owner", owner, "leaseUntil", until, "updatedAt", now));
+    *acquired = rv == RZ_OK;
+    return rv == RZ_VERSION_MISMATCH ? RZ_OK : rv;
 }
 
-static rz_status_t extend(rz_sess_t *s, const char *job, const char *owner, int lease_s, void *ctx)
+rz_status_t rz_job_renew(rz_sess_t *s, const char *job, const char *owner, int lease_s)
 {
     char now[21], until[21];
     int64_t t = rz_now();
     json_t *doc;
     rz_status_t rv;
 
+    if (!owner || lease_s < 1) {
+        return RZ_INVALID;
+    }
     if (!(doc = find_lease(s, job, &rv))) {
         return rv;
     }
@@ -154,18 +120,15 @@ static rz_status_t extend(rz_sess_t *s, const char *job, const char *owner, int 
     return cas(s, doc, json_pack("{s:s, s:s}", "leaseUntil", until, "updatedAt", now));
 }
 
-rz_status_t rz_job_renew(rz_sess_t *s, const char *job, const char *owner, int lease_s)
+rz_status_t rz_job_release(rz_sess_t *s, const char *job, const char *owner, const char *result)
 {
-    return lease_s < 1 ? RZ_INVALID : in_job_uow(s, job, owner, lease_s, extend, NULL);
-}
-
-static rz_status_t finish(rz_sess_t *s, const char *job, const char *owner, int lease_s, void *ctx)
-{
-    const char *result = ctx;
     char now[21];
     json_t *doc;
     rz_status_t rv;
 
+    if (!owner) {
+        return RZ_INVALID;
+    }
     if (!(doc = find_lease(s, job, &rv))) {
         return rv;
     }
@@ -177,11 +140,6 @@ static rz_status_t finish(rz_sess_t *s, const char *job, const char *owner, int 
                json_pack("{s:n, s:n, s:s, s:o, s:s}", "owner", "leaseUntil", "lastRunAt", now,
                          "lastResult", result ? json_string(result) : json_null(), "updatedAt",
                          now));
-}
-
-rz_status_t rz_job_release(rz_sess_t *s, const char *job, const char *owner, const char *result)
-{
-    return in_job_uow(s, job, owner, 0, finish, (void *)result);
 }
 
 int rz_job_due(const json_t *lease_doc, int64_t now, int every_s)

@@ -408,14 +408,10 @@ static rz_status_t touch_lease(rz_sess_t *s, rz_mongo_uow_t *u, mongoc_collectio
     if ((st = rz_mongo_opts(s, &opts)) != RZ_OK) {
         goto done;
     }
-    /* matching nothing is not taken as a lost lease: the test server's transactions do not
-     * always see a lease document written just before they started (seen under load), and on a
-     * real mongod a lease lost to expiry (30 s, far above the 5 s store bound) shows up as a write
-     * conflict of the rival's own transaction instead */
     if (!mongoc_collection_update_one(c, &q, &upd, &opts, &reply, &e)) {
         st = rz_mongo_fail(s, "lease write", &e, &reply);
-    } else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) != 1) {
-        st = RZ_OK;
+    } else if (!bson_iter_init_find(&it, &reply, "matchedCount") || bson_iter_as_int64(&it) != 1) {
+        st = rz_mongo_err(s, RZ_UNAVAILABLE, "mongodb: lease on a key was lost");
     }
     bson_destroy(&reply);
 done:
