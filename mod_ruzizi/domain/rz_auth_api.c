@@ -146,7 +146,6 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
         || (st = rz_store_update(w.s, RZ_USERS, id, &u, -1, &after)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
-    rz_json_pool_own(rq->pool, json_incref(after));
     tokens = rz_tokens_issue(&w, after, NULL, NULL, 0, &st);
     if (!tokens
         || (st = rz_write_audit(&w, "auth.login", "user", id,
@@ -441,7 +440,6 @@ int rz_h_auth_me_patch(rz_req_t *rq)
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
-    rz_json_pool_own(rq->pool, json_incref(after));
     if (rz_write_commit(&w) != 0) {
         return OK;
     }

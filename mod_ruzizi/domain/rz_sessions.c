@@ -25,7 +25,7 @@ static rz_status_t revoke_where(rz_sess_t *s, const char *field, const char *val
     rz_timestamp_format(rz_now(), now);
     st = rz_store_find(s, RZ_SESSIONS, &q, &found, NULL);
     u.set = json_pack("{s:s, s:s}", "revokedAt", now, "revokedReason", reason);
-    json_array_foreach(st == RZ_OK ? found : NULL, i, doc) {
+    json_array_foreach (st == RZ_OK ? found : NULL, i, doc) {
         const char *id = json_string_value(json_object_get(doc, "id"));
         if ((st = rz_store_update(s, RZ_SESSIONS, id, &u, -1, NULL)) != RZ_OK) {
             break;

@@ -326,7 +326,8 @@ int rz_router_handle(request_rec *r)
         return OK;
     }
     if (r->method_number == M_POST || r->method_number == M_PATCH) {
-        if ((rq->route->flags & RZ_RF_BODY_RAW) ? read_raw_body(rq) != 0 : read_json_body(rq) != 0) {
+        if ((rq->route->flags & RZ_RF_BODY_RAW) ? read_raw_body(rq) != 0
+                                                : read_json_body(rq) != 0) {
             return OK;
         }
     }

@@ -14,35 +14,37 @@
  * A store holds named collections of JSON objects (jansson json_t). Every document has a string
  * "id" (24 lowercase hex, SPEC 2.5) assigned by rz_store_insert when the document has none, and an
  * integer "version" managed by the store (1 on insert, +1 on every update). All other fields belong
- * to the caller. Field paths are dotted ("location.city"); values compare by JSON type: numbers with
- * numbers, strings with strings byte-wise (timestamps are stored as fixed-width RFC 3339 UTC strings
- * so that string order is time order), booleans with booleans. Integers stay integers on both backends.
+ * to the caller. Field paths are dotted ("location.city"); values compare by JSON type: numbers
+ * with numbers, strings with strings byte-wise (timestamps are stored as fixed-width RFC 3339 UTC
+ * strings so that string order is time order), booleans with booleans. Integers stay integers on
+ * both backends.
  *
  * Lifetimes
  * ---------
- * rz_store_t   one per process (created in child_init or by ruzizi-ctl; never in the httpd parent for
- *              MongoDB). Thread-safe: it only hands out sessions.
- * rz_sess_t    one connection leased for the life of a pool (normally r->pool): released by a pool
- *              cleanup, so an early return leaks nothing. A session is used by one thread at a time.
- * json_t *     results are new references owned by the caller, with a cleanup registered on the
- *              session's pool (rz_json_pool_own), so callers need not json_decref them.
+ * rz_store_t   one per process (created in child_init or by ruzizi-ctl; never in the httpd parent
+ * for MongoDB). Thread-safe: it only hands out sessions. rz_sess_t    one connection leased for the
+ * life of a pool (normally r->pool): released by a pool cleanup, so an early return leaks nothing.
+ * A session is used by one thread at a time. json_t *     results are new references owned by the
+ * caller, with a cleanup registered on the session's pool (rz_json_pool_own), so callers need not
+ * json_decref them.
  *
  * Unit of work
  * ------------
- * rz_store_begin(sess, keys) starts the unit of work of one request. It serialises on the named keys
- * ("accommodation:<id>", "counter:invoice:<est>:<year>", ...) across processes and threads: a second
- * unit of work naming an overlapping key waits until the first ends (bounded: 5 s, then
+ * rz_store_begin(sess, keys) starts the unit of work of one request. It serialises on the named
+ * keys
+ * ("accommodation:<id>", "counter:invoice:<est>:<year>", ...) across processes and threads: a
+ * second unit of work naming an overlapping key waits until the first ends (bounded: 5 s, then
  * RZ_UNAVAILABLE). Until rz_store_commit every write of the session (insert, update, delete,
- * counter_next) belongs to the unit of work and reads see those writes; rz_store_rollback (or the pool
- * cleanup, if neither was called) discards them all. Outside a unit of work each write commits alone.
- * A call that fails inside a unit of work with RZ_CONFLICT or a store error (not RZ_NOT_FOUND or
- * RZ_VERSION_MISMATCH) ends it on MongoDB, whose server aborts a transaction on a failed write:
- * later calls fail and rz_store_commit rolls back and returns that status. To recover from a
- * duplicate (re-read, link), roll back and run a new unit of work.
- *   SQLite: BEGIN IMMEDIATE serialises every writer; the keys are accepted and cost nothing.
- *   MongoDB: a lease document per key (sorted order, atomic conditional upsert, expiry 30 s), then a
- *   transaction that also writes the lease documents, so real mongod write-conflict detection backs
- *   the lease (jongodb does not detect transaction write conflicts; the lease alone serialises there).
+ * counter_next) belongs to the unit of work and reads see those writes; rz_store_rollback (or the
+ * pool cleanup, if neither was called) discards them all. Outside a unit of work each write commits
+ * alone. A call that fails inside a unit of work with RZ_CONFLICT or a store error (not
+ * RZ_NOT_FOUND or RZ_VERSION_MISMATCH) ends it on MongoDB, whose server aborts a transaction on a
+ * failed write: later calls fail and rz_store_commit rolls back and returns that status. To recover
+ * from a duplicate (re-read, link), roll back and run a new unit of work. SQLite: BEGIN IMMEDIATE
+ * serialises every writer; the keys are accepted and cost nothing. MongoDB: a lease document per
+ * key (sorted order, atomic conditional upsert, expiry 30 s), then a transaction that also writes
+ * the lease documents, so real mongod write-conflict detection backs the lease (jongodb does not
+ * detect transaction write conflicts; the lease alone serialises there).
  */
 
 typedef struct rz_store_t rz_store_t;
@@ -52,8 +54,9 @@ typedef struct rz_sess_t rz_sess_t;
 
 /* Opens a store from a URI: "sqlite:/path/file.db", "mongodb://..." or "mongodb+srv://...".
  * Connections are opened lazily by rz_store_session, so this is cheap and does no I/O for MongoDB.
- * The store lives in `pool` and is closed by its cleanup. On failure returns RZ_INVALID (bad URI) or
- * RZ_UNAVAILABLE and sets *err to a message allocated in `pool` (never containing credentials). */
+ * The store lives in `pool` and is closed by its cleanup. On failure returns RZ_INVALID (bad URI)
+ * or RZ_UNAVAILABLE and sets *err to a message allocated in `pool` (never containing credentials).
+ */
 rz_status_t rz_store_open(rz_store_t **out, const char *uri, apr_pool_t *pool, const char **err);
 
 /* "sqlite" or "mongodb". */
@@ -80,9 +83,9 @@ const char *rz_store_conflict_index(const rz_sess_t *s);
 /* --- schema ------------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *name;       /* unique across the store, e.g. "users_email" */
-    const char *fields[4];  /* dotted paths, NULL-terminated; ascending */
-    int unique;             /* duplicate -> RZ_CONFLICT; documents missing a field do not collide */
+    const char *name;      /* unique across the store, e.g. "users_email" */
+    const char *fields[4]; /* dotted paths, NULL-terminated; ascending */
+    int unique;            /* duplicate -> RZ_CONFLICT; documents missing a field do not collide */
 } rz_index_def_t;
 
 /* Creates the collection and its indexes if missing (idempotent). Used by migrations. */
@@ -99,31 +102,34 @@ rz_status_t rz_store_insert(rz_sess_t *s, const char *coll, json_t *doc, const c
 rz_status_t rz_store_get(rz_sess_t *s, const char *coll, const char *id, json_t **out);
 
 typedef enum {
-    RZ_EQ,          /* field == value (value may be JSON null: field missing or null) */
-    RZ_NE,          /* field != value (a missing field is != any non-null value) */
-    RZ_IN,          /* value is a JSON array; field equals one of its items */
-    RZ_LT, RZ_LTE, RZ_GT, RZ_GTE, /* ranges; a missing field never matches */
-    RZ_PREFIX,      /* string field starts with value (byte-wise, exact case) */
-    RZ_CONTAINS_CI  /* string field contains value, ASCII letters folded, other bytes exact;
-                       value is never a pattern (%, _, regex metacharacters are literal) */
+    RZ_EQ, /* field == value (value may be JSON null: field missing or null) */
+    RZ_NE, /* field != value (a missing field is != any non-null value) */
+    RZ_IN, /* value is a JSON array; field equals one of its items */
+    RZ_LT,
+    RZ_LTE,
+    RZ_GT,
+    RZ_GTE,        /* ranges; a missing field never matches */
+    RZ_PREFIX,     /* string field starts with value (byte-wise, exact case) */
+    RZ_CONTAINS_CI /* string field contains value, ASCII letters folded, other bytes exact;
+                      value is never a pattern (%, _, regex metacharacters are literal) */
 } rz_op_t;
 
 typedef struct {
-    const char *field;  /* dotted path; "id" is the document id */
+    const char *field; /* dotted path; "id" is the document id */
     rz_op_t op;
-    json_t *value;      /* borrowed */
+    json_t *value; /* borrowed */
 } rz_cond_t;
 
 typedef struct {
-    const rz_cond_t *all;   /* AND of these */
+    const rz_cond_t *all; /* AND of these */
     int nall;
-    const rz_cond_t *any;   /* and (OR of these), when nany > 0; used for `q` */
+    const rz_cond_t *any; /* and (OR of these), when nany > 0; used for `q` */
     int nany;
-    const char *sort;       /* dotted path or NULL (then by id); ties always broken by id */
-    int sort_desc;          /* 1: descending (ties by id descending too) */
-    long skip;              /* >= 0 */
-    long limit;             /* 0 = no limit */
-    int want_total;         /* 1: fill *total with the count of matches ignoring skip/limit */
+    const char *sort; /* dotted path or NULL (then by id); ties always broken by id */
+    int sort_desc;    /* 1: descending (ties by id descending too) */
+    long skip;        /* >= 0 */
+    long limit;       /* 0 = no limit */
+    int want_total;   /* 1: fill *total with the count of matches ignoring skip/limit */
 } rz_query_t;
 
 /* Finds documents: *out is a new JSON array (possibly empty). *total (if want_total and total not
@@ -140,9 +146,9 @@ rz_status_t rz_store_find_one(rz_sess_t *s, const char *coll, const rz_cond_t *a
 rz_status_t rz_store_count(rz_sess_t *s, const char *coll, const rz_query_t *q, long *count);
 
 typedef struct {
-    json_t *set;    /* object: dotted path -> new value (NULL = none) */
-    json_t *unset;  /* array of dotted paths to remove (NULL = none) */
-    json_t *inc;    /* object: dotted path -> integer to add (NULL = none); missing counts as 0 */
+    json_t *set;   /* object: dotted path -> new value (NULL = none) */
+    json_t *unset; /* array of dotted paths to remove (NULL = none) */
+    json_t *inc;   /* object: dotted path -> integer to add (NULL = none); missing counts as 0 */
 } rz_update_t;
 
 /* Updates one document and bumps its "version". When expected_version >= 0 the update applies only

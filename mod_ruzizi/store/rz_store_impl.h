@@ -17,7 +17,7 @@
 typedef struct rz_store_ops_t {
     const char *name; /* "sqlite" | "mongodb" */
     rz_status_t (*open)(rz_store_t *st, const char *uri, const char **err);
-    rz_status_t (*session)(rz_sess_t *s);           /* acquire s->conn; release via s->pool cleanup */
+    rz_status_t (*session)(rz_sess_t *s); /* acquire s->conn; release via s->pool cleanup */
     rz_status_t (*ping)(rz_sess_t *s, int timeout_ms);
     rz_status_t (*check)(rz_sess_t *s, const char **err);
     rz_status_t (*ensure_collection)(rz_sess_t *s, const char *coll, const rz_index_def_t *idx,
@@ -41,18 +41,18 @@ typedef struct rz_store_ops_t {
 struct rz_store_t {
     apr_pool_t *pool;
     const rz_store_ops_t *ops;
-    const char *uri;   /* as given; never logged for mongodb (credentials) */
-    void *impl;        /* backend state (connection pool, file path, ...) */
+    const char *uri; /* as given; never logged for mongodb (credentials) */
+    void *impl;      /* backend state (connection pool, file path, ...) */
 };
 
 struct rz_sess_t {
     apr_pool_t *pool;
     rz_store_t *st;
-    void *conn;                  /* backend connection leased for this session */
-    int in_uow;                  /* maintained by rz_store.c */
-    const char *err;             /* last error message */
-    const char *conflict_index;  /* after RZ_CONFLICT */
-    void *uow;                   /* backend unit-of-work state (held leases, mongoc session, ...) */
+    void *conn;                 /* backend connection leased for this session */
+    int in_uow;                 /* maintained by rz_store.c */
+    const char *err;            /* last error message */
+    const char *conflict_index; /* after RZ_CONFLICT */
+    void *uow;                  /* backend unit-of-work state (held leases, mongoc session, ...) */
 };
 
 extern const rz_store_ops_t rz_store_sqlite_ops;

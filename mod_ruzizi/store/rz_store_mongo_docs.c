@@ -234,7 +234,8 @@ static rz_status_t why_no_match(rz_sess_t *s, const char *coll, const char *id, 
         return st;
     }
     if (n > 0 && expected >= 0) {
-        return rz_mongo_err(s, RZ_VERSION_MISMATCH, "mongodb update: version is not %" APR_INT64_T_FMT,
+        return rz_mongo_err(s, RZ_VERSION_MISMATCH,
+                            "mongodb update: version is not %" APR_INT64_T_FMT,
                             (apr_int64_t)expected);
     }
     return rz_mongo_err(s, RZ_NOT_FOUND, "mongodb update: no such document");

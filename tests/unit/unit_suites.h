@@ -10,6 +10,7 @@ Suite *query_suite(void);    /* test_query.c: query strings, pagination, sort, q
 Suite *text_suite(void);     /* test_text_time.c: trim, code points, controls, email, phone */
 Suite *time_suite(void);     /* test_text_time.c: clock, civil dates, RFC 3339, HH:MM, offsets */
 Suite *auth_suite(void);     /* test_auth.c: JWT keys/sign/verify, argon2id, policy, tokens */
-Suite *ratelimit_suite(void); /* test_ratelimit.c: token buckets, client keys, hash cap, processes */
+Suite *
+ratelimit_suite(void); /* test_ratelimit.c: token buckets, client keys, hash cap, processes */
 
 #endif
