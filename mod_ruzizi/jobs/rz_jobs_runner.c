@@ -35,6 +35,7 @@ struct rz_jobs_t {
     volatile apr_uint32_t stop;
     const char *owner;
     int64_t next_check[4]; /* per job: when this process looks at its lease again */
+    int outbox_errors;     /* consecutive failed runs of outbox_delivery */
     int schema_ok;         /* the store's migrations are current (checked until they are) */
 };
 
@@ -46,8 +47,10 @@ static int run_outbox(rz_jobs_t *j, rz_sess_t *s, const char **result)
     rz_status_t st = rz_outbox_deliver_batch(s, &smtp, &sent, &failed);
 
     *result = st == RZ_OK ? (failed ? "partial" : "ok") : "error";
+    j->outbox_errors = st == RZ_OK ? 0 : j->outbox_errors + 1;
     if (sent || failed || st != RZ_OK) {
-        ap_log_error(APLOG_MARK, st == RZ_OK ? APLOG_INFO : APLOG_WARNING, 0, j->s,
+        /* one failed run is retried 10 s later: only a repeated failure is worth a warning */
+        ap_log_error(APLOG_MARK, j->outbox_errors < 2 ? APLOG_INFO : APLOG_WARNING, 0, j->s,
                      RZ_LOGNO(00601) "outbox_delivery: %d sent, %d failed attempts%s%s", sent,
                      failed,
                      st == RZ_OK ? "" : ", store: ", st == RZ_OK ? "" : rz_store_last_error(s));
