@@ -3,6 +3,8 @@
 
 #include "domain/rz_accommodations.h"
 #include "domain/rz_auth_api.h"
+#include "domain/rz_bookings.h"
+#include "domain/rz_clients.h"
 #include "domain/rz_audit_routes.h"
 #include "domain/rz_notifications.h"
 #include "domain/rz_establishments.h"

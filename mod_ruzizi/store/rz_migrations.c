@@ -75,11 +75,30 @@ static const mig_coll_t m3_colls[] = {
     {"establishments", {{"establishments_geo", {"location.lat", "location.lng", NULL}, 0}}, 1},
 };
 
+/* 4: bookings and the guest CRM (SPEC 4.5, 4.6, 6.1, 6.4, 6.7, 7.6, 7.7). A client's email is
+ * unique per establishment through emailKey, present only when the client has an email. */
+static const mig_coll_t m4_colls[] = {
+    {"bookings",
+     {{"bookings_code", {"bookingCode", NULL}, 1},
+      {"bookings_unit", {"accommodationId", "status", "checkIn", NULL}, 0},
+      {"bookings_establishment", {"establishmentId", "createdAt", NULL}, 0},
+      {"bookings_checkin_date", {"establishmentId", "checkInDate", NULL}, 0},
+      {"bookings_client", {"clientId", "checkIn", NULL}, 0},
+      {"bookings_status_expiry", {"status", "expiresAt", NULL}, 0}},
+     6},
+    {"clients",
+     {{"clients_email", {"establishmentId", "emailKey", NULL}, 1},
+      {"clients_phone", {"establishmentId", "personalInfo.phone", NULL}, 0},
+      {"clients_created", {"establishmentId", "createdAt", NULL}, 0}},
+     3},
+};
+
 /* Later issues append here; numbers are consecutive and never reused. */
 static const migration_t migrations[] = {
     {1, "foundation", m1_colls, sizeof(m1_colls) / sizeof(m1_colls[0])},
     {2, "identity", m2_colls, sizeof(m2_colls) / sizeof(m2_colls[0])},
     {3, "inventory", m3_colls, sizeof(m3_colls) / sizeof(m3_colls[0])},
+    {4, "bookings", m4_colls, sizeof(m4_colls) / sizeof(m4_colls[0])},
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -6,7 +6,7 @@
 
 /* The number of the last migration this build knows. The module refuses to serve (503) while the
  * store is behind it. */
-#define RZ_SCHEMA_VERSION 3
+#define RZ_SCHEMA_VERSION 4
 
 /* Applies, in order, every migration newer than the store's current version, each recorded as a
  * document {number, name, appliedAt} in the `_migrations` collection. Idempotent, and safe when two

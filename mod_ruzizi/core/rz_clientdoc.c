@@ -1,0 +1,2 @@
+/* rz_clientdoc.c: STUB. */
+#include "core/rz_clientdoc.h"

@@ -1,0 +1,2 @@
+/* rz_stay.c: STUB (being written). */
+#include "core/rz_stay.h"

@@ -1,0 +1,2 @@
+/* rz_idempotency.c: STUB. */
+#include "http/rz_idempotency.h"

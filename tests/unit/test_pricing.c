@@ -1,0 +1,2 @@
+/* test_pricing.c: STUB. */
+#include "unit_suites.h"
