@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "core/rz_booking_events.h"
 #include "core/rz_id.h"
 #include "core/rz_jobs.h"
 #include "core/rz_outbox.h"
@@ -34,7 +35,7 @@ struct rz_jobs_t {
     apr_thread_t *thread;
     volatile apr_uint32_t stop;
     const char *owner;
-    int64_t next_check[4]; /* per job: when this process looks at its lease again */
+    int64_t next_check[8]; /* per job: when this process looks at its lease again */
     int outbox_errors;     /* consecutive failed runs of outbox_delivery */
     int schema_ok;         /* the store's migrations are current (checked until they are) */
 };
@@ -72,9 +73,42 @@ static int run_purge(rz_jobs_t *j, rz_sess_t *s, const char **result)
     return st == RZ_OK;
 }
 
+/* booking_expiry and no_show (SPEC 8.8): one log line per run that changed something. */
+static int run_bookings(rz_jobs_t *j, rz_sess_t *s, const char **result, int expiry)
+{
+    apr_pool_t *p;
+    int done = 0;
+    rz_status_t st;
+
+    apr_pool_create(&p, NULL);
+    st = expiry ? rz_booking_job_expiry(s, p, j->sc->public_base_url, &done)
+                : rz_booking_job_no_show(s, p, &done);
+    *result = st == RZ_OK ? "ok" : "error";
+    if (done || st != RZ_OK) {
+        ap_log_error(APLOG_MARK, st == RZ_OK ? APLOG_INFO : APLOG_WARNING, 0, j->s,
+                     RZ_LOGNO(00604) "%s: %d bookings changed%s%s",
+                     expiry ? "booking_expiry" : "no_show", done, st == RZ_OK ? "" : ", store: ",
+                     st == RZ_OK ? "" : rz_store_last_error(s));
+    }
+    apr_pool_destroy(p);
+    return st == RZ_OK;
+}
+
+static int run_booking_expiry(rz_jobs_t *j, rz_sess_t *s, const char **result)
+{
+    return run_bookings(j, s, result, 1);
+}
+
+static int run_no_show(rz_jobs_t *j, rz_sess_t *s, const char **result)
+{
+    return run_bookings(j, s, result, 0);
+}
+
 static const rz_job_def_t jobs[] = {
     {"outbox_delivery", 10, run_outbox},
     {"purge", 3600, run_purge},
+    {"booking_expiry", 300, run_booking_expiry},
+    {"no_show", 900, run_no_show},
 };
 
 #define NJOBS ((int)(sizeof(jobs) / sizeof(jobs[0])))

@@ -432,6 +432,12 @@ RuziziStore {self.store_uri}
     def post(self, path, **kw):
         return self.session.post(self.url(path), timeout=kw.pop("timeout", 15), **kw)
 
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
     def request(self, method, path, **kw):
         return self.session.request(method, self.url(path), timeout=kw.pop("timeout", 15), **kw)
 

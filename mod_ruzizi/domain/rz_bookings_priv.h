@@ -1,0 +1,89 @@
+/* rz_bookings_priv.h: internals shared by the booking write files (input, create, actions,
+ * patch). */
+#ifndef RZ_BOOKINGS_PRIV_H
+#define RZ_BOOKINGS_PRIV_H
+
+#include <jansson.h>
+
+#include "core/rz_stay.h"
+#include "core/rz_validate.h"
+#include "domain/rz_bookings.h"
+#include "http/rz_write.h"
+
+/* The unit a booking is for, with its establishment. */
+typedef struct {
+    json_t *acc; /* stored accommodation (session pool) */
+    json_t *est; /* stored establishment (session pool) */
+    rz_est_clock_t clock;
+    rz_mode_t mode;
+} rz_bk_unit_t;
+
+/* Step (9) of POST /api/bookings (public_route 0) or POST /api/public/bookings (1): types,
+ * unknown fields, server-owned fields dropped, then the cross-field rules: checkIn required except
+ * for a walk-in, which must not send it; a contact (public: clientInfo.phone required; back office:
+ * email or phone); additionalGuests <= numberOfGuests - 1. Defaults: bookingType onsite,
+ * initialStatus confirmed, marketingOptIn false, additionalGuests [] with isMinor false, every
+ * clientInfo member present (null when absent). Phones read national numbers in v->country.
+ * Returns the normalised input (owned by v->pool) or NULL with details in v. */
+json_t *rz_bk_validate_create(rz_vctx_t *v, const json_t *body, int public_route);
+
+/* Step (9) of PATCH /api/bookings/{id}: the body alone in PATCH mode. Returns the normalised
+ * patch or NULL with details in v. */
+json_t *rz_bk_check_patch(rz_vctx_t *v, const json_t *body);
+
+/* A stored booking merged with a PATCH (rz_bk_writable + the patch), validated as a whole:
+ * required fields, the contact rule (email or phone) and additionalGuests <= numberOfGuests - 1;
+ * clientInfo completed with nulls. Returns the normalised fields or NULL with details in v. */
+json_t *rz_bk_validate_merged(rz_vctx_t *v, const json_t *merged);
+
+/* checkInDate of a stored booking as days since 1970-01-01 (0 when malformed). */
+int64_t rz_bk_day(const json_t *b);
+
+/* The writable fields of a stored booking, as the input of a merge patch (clientInfo members
+ * that are null left out). Owned by `p`. */
+json_t *rz_bk_writable(apr_pool_t *p, const json_t *b);
+
+/* The country of the establishment of the body's establishmentId, or of its accommodationId's
+ * unit, read before validation so national phone numbers normalise right; "BI" when neither is
+ * known. Never answers. */
+const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body);
+
+/* Loads unit `acc_id` and its establishment. When `scoped`, a unit outside the caller's
+ * establishment is missing. Returns 0, or -1 after answering 404 NOT_FOUND (details field
+ * `field`) or 503. */
+int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, const char *field,
+                    rz_bk_unit_t *u);
+
+/* Resolves a stay for unit u from input strings `in` (NULL: a walk-in, checkIn = now) and `out`:
+ * dates only on nightly and monthly units, lengths of SPEC 2.8, and when `window` the booking
+ * window. Returns 0, or -1 after answering 400 VALIDATION_ERROR. */
+int rz_bk_resolve_stay(rz_req_t *rq, const rz_bk_unit_t *u, const char *in, const char *out,
+                       int window, rz_stay_t *st);
+
+/* The PricingQuote of stay `st` (owned by rq->pool), or NULL after answering 400 (overflow). */
+json_t *rz_bk_price(rz_req_t *rq, const rz_bk_unit_t *u, const rz_stay_t *st);
+
+/* Writes the stay and its pricing into booking document `doc`: checkIn, checkOut, checkInDate,
+ * checkOutDate, nights, pricing (a reference to `pricing` is taken). */
+void rz_bk_set_stay(json_t *doc, const rz_stay_t *st, json_t *pricing);
+
+/* A copy of a stored booking without the store's version (audit before/after). Owned by `p`. */
+json_t *rz_bk_audit_doc(apr_pool_t *p, const json_t *doc);
+
+/* Rolls the unit of work back and answers 409 NOT_AVAILABLE (details: the conflicting booking
+ * id, or the unit's status when conflict_id is NULL). Returns OK. */
+int rz_bk_not_available(rz_write_t *w, const char *conflict_id);
+
+/* RuziziPublicBaseUrl or NULL. */
+const char *rz_bk_base_url(rz_req_t *rq);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of now, in rq->pool. */
+const char *rz_bk_now(rz_req_t *rq);
+
+/* The stored string member `key` of `doc`, or NULL. */
+static inline const char *rz_bk_str(const json_t *doc, const char *key)
+{
+    return json_string_value(json_object_get(doc, key));
+}
+
+#endif
