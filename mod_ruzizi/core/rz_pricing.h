@@ -17,7 +17,8 @@ int rz_round_half_up(int64_t a, int64_t b, int64_t *out);
 /* The price of unit `acc` (a stored accommodation: pricing.basePrice, pricing.seasons[{name, from,
  * to, price}]) on local date `day`: the price of the season with from <= day <= to, else
  * basePrice. *label (may be NULL) gets the season's name or "Base rate" (borrowed from acc or
- * static). */
+ * static). Returns -1 when the unit has no basePrice (a positive integer); malformed seasons are
+ * skipped. */
 int64_t rz_price_on(const json_t *acc, int64_t day, const char **label);
 
 /* Prices stay `st` (mode st->mode) of unit `acc` in establishment `est` (currency, vatRateBps,
@@ -39,8 +40,10 @@ int64_t rz_price_on(const json_t *acc, int64_t day, const char **label);
  * "hour" at the price on checkInDate. taxAmount = roundHalfUp(total * vat / (10000 + vat)),
  * netAmount = total - taxAmount.
  * Returns NULL with *err ("amount overflow" when a total exceeds 10^12 or int64 arithmetic would
- * overflow; "unit has no price" for a unit without basePrice) on failure. */
-json_t *rz_price_quote(const json_t *acc, const json_t *est, const rz_stay_t *st,
-                       const char **err);
+ * overflow; "unit has no price" for a unit without basePrice; "stay out of range" for a stay that
+ * rz_stay_derive cannot have produced: out <= in, checkOutDate < checkInDate or over 800 days;
+ * "out of memory") on failure, else *err = NULL. Stay limits are rz_stay_derive's, not checked
+ * here. */
+json_t *rz_price_quote(const json_t *acc, const json_t *est, const rz_stay_t *st, const char **err);
 
 #endif
