@@ -41,8 +41,8 @@ class BookingWorld(World):
     nightly unit `nightly2`; `unit_b` in B."""
 
     def __init__(self, server, clock=None):
-        super().__init__(server)
         self.clock = clock
+        super().__init__(server)
         d = self.today() + dt.timedelta(days=60)
         self.D = d
         self.nightly = self.unit("Suite Fêtes", "nightly", 50000, seasons=[
@@ -65,6 +65,12 @@ class BookingWorld(World):
 
     def now(self):
         return self.clock.now() if self.clock else dt.datetime.now(dt.timezone.utc)
+
+    def token(self, uid, role, est=None, iat=None):
+        """Tokens issued at the server's (moved) time, so they stay valid as the clock moves."""
+        if iat is None and self.clock:
+            iat = int(self.clock.now().timestamp())
+        return super().token(uid, role, est, iat=iat)
 
     def today(self):
         """businessToday of an establishment at +02:00 with businessDayStart 06:00."""
