@@ -246,11 +246,30 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
     return rz_write_commit(&w);
 }
 
+/* Request-pool cleanup registered once the upload's unit of work was handed to rz_write_commit:
+ * with an Idempotency-Key the real commit happens when the 201 is written (SPEC 8.1) and may still
+ * fail (503); then the store has no image, and neither should the disk. */
+typedef struct {
+    request_rec *r;
+    const char *root, *est, *id;
+} upload_files_t;
+
+static apr_status_t remove_unless_created(void *data)
+{
+    upload_files_t *f = data;
+
+    if (f->r->status != HTTP_CREATED) {
+        rz_images_remove_files(f->r->pool, f->root, f->est, f->id);
+    }
+    return APR_SUCCESS;
+}
+
 int rz_h_image_upload(rz_req_t *rq)
 {
     const char *root = rz_images_root(rq->r), *why = NULL, *err = NULL;
     char id[RZ_ID_LEN + 1];
     rz_renditions_t rr;
+    upload_files_t *files;
     upload_t u;
     rz_vctx_t v;
     rz_sess_t *s;
@@ -289,6 +308,9 @@ int rz_h_image_upload(rz_req_t *rq)
         rz_images_remove_files(rq->pool, root, u.est, id); /* the store has nothing: neither disk */
         return OK;
     }
+    files = apr_pcalloc(rq->pool, sizeof(*files));
+    *files = (upload_files_t){rq->r, root, u.est, apr_pstrdup(rq->pool, id)};
+    apr_pool_cleanup_register(rq->pool, files, remove_unless_created, apr_pool_cleanup_null);
     apr_table_setn(rq->r->err_headers_out, "Location",
                    apr_pstrcat(rq->pool, "/api/images/", id, NULL));
     return rz_respond_data(rq->r, HTTP_CREATED, rz_image_view(rq->pool, doc), NULL);

@@ -28,6 +28,9 @@ typedef struct rz_req_t {
     apr_size_t raw_len;
     rz_sess_t *sess;            /* store session, acquired on first rz_req_store */
     struct rz_principal_t *who; /* the authenticated caller (http/rz_auth.h); NULL when public */
+    struct rz_idem_t *idem;     /* the idempotency record held (http/rz_idempotency.h) or NULL */
+    unsigned int gate;          /* the server's write gate token while held (rz_write_gate) */
+    int gate_held;
 } rz_req_t;
 
 /* Creates the per-request state (in r->pool) and makes sure the request id exists. */

@@ -11,6 +11,15 @@
 #include "core/rz_json.h"
 
 #define RZ_NOTE_PREPARED "rz-prepared"
+#define RZ_HOOK_KEY "rz-respond-hook"
+
+/* The hook of one request, kept as r->pool userdata (an internal redirect shares the pool, hence
+ * the request check). */
+typedef struct {
+    request_rec *r;
+    rz_respond_hook_fn fn;
+    void *data;
+} respond_hook_t;
 
 void rz_response_prepare(request_rec *r, const char *request_id)
 {
@@ -39,17 +48,50 @@ void rz_response_prepare(request_rec *r, const char *request_id)
     }
 }
 
+void rz_response_set_hook(request_rec *r, rz_respond_hook_fn fn, void *data)
+{
+    respond_hook_t *h = NULL;
+
+    apr_pool_userdata_get((void **)&h, RZ_HOOK_KEY, r->pool);
+    if (!h) {
+        if (!fn) {
+            return;
+        }
+        h = apr_pcalloc(r->pool, sizeof(*h));
+        apr_pool_userdata_setn(h, RZ_HOOK_KEY, NULL, r->pool);
+    }
+    h->r = r;
+    h->fn = fn;
+    h->data = data;
+}
+
 int rz_respond_json(request_rec *r, int status, const json_t *body)
 {
     size_t len = 0;
     char *text = rz_json_dump(r->pool, body, &len);
+    respond_hook_t *h = NULL;
+    rz_respond_hook_fn fn;
 
     if (!text) {
         text = "{\"success\":false,\"error\":{\"code\":\"INTERNAL_ERROR\","
                "\"message\":\"Internal error\"}}";
         len = strlen(text);
         status = HTTP_INTERNAL_SERVER_ERROR;
+        body = NULL;
     }
+    apr_pool_userdata_get((void **)&h, RZ_HOOK_KEY, r->pool);
+    if (h && h->fn && h->r == r) {
+        fn = h->fn;
+        h->fn = NULL; /* one-shot: what the hook answers itself goes straight out */
+        if (fn(r, h->data, status, body, text, len)) {
+            return OK;
+        }
+    }
+    return rz_respond_bytes(r, status, text, len);
+}
+
+int rz_respond_bytes(request_rec *r, int status, const char *text, size_t len)
+{
     r->status = status;
     ap_set_content_type(r, "application/json; charset=utf-8");
     ap_set_content_length(r, (apr_off_t)len);

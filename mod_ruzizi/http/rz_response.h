@@ -15,8 +15,23 @@
 void rz_response_prepare(request_rec *r, const char *request_id);
 
 /* Writes `body` (any JSON value) with `status` and returns OK. Content-Type application/json;
- * charset=utf-8. HEAD requests get the headers only. */
+ * charset=utf-8. HEAD requests get the headers only. Every rz_respond_* below ends here: when a
+ * hook is set for r (rz_response_set_hook) it sees the exact bytes first. */
 int rz_respond_json(request_rec *r, int status, const json_t *body);
+
+/* Writes `len` bytes of `text` (a JSON document) as the body with `status`, exactly as given, with
+ * the JSON Content-Type; no hook runs. Returns OK. Used to replay stored responses (SPEC 8.1). */
+int rz_respond_bytes(request_rec *r, int status, const char *text, size_t len);
+
+/* Sees the next JSON response of r before it is sent: `status`, the envelope `body` and its exact
+ * serialised bytes `text`/`len`. Returns 0 to send them as they are, or 1 when it has written
+ * another response itself (through rz_respond_*). */
+typedef int (*rz_respond_hook_fn)(request_rec *r, void *data, int status, const json_t *body,
+                                  const char *text, size_t len);
+
+/* Sets (fn != NULL) or clears the hook of request r. One-shot: it is cleared before it runs, so
+ * the responses it writes itself go out directly. `data` must live as long as r->pool. */
+void rz_response_set_hook(request_rec *r, rz_respond_hook_fn fn, void *data);
 
 /* {"success":true,"data":data} (data NULL -> null), optional "message". Returns OK. */
 int rz_respond_data(request_rec *r, int status, json_t *data, const char *message);

@@ -14,6 +14,7 @@
 #include "core/rz_query.h"
 #include "core/rz_validate.h"
 #include "http/rz_auth.h"
+#include "http/rz_idempotency.h"
 #include "http/rz_response.h"
 
 #define RZ_NOTE_PATH_404 "rz-path-404"
@@ -300,7 +301,7 @@ int rz_router_handle(request_rec *r)
 {
     rz_req_t *rq = rz_request_create(r);
     const char *allow = NULL, *redirect_status;
-    int status;
+    int status, rc;
 
     redirect_status = r->prev ? apr_table_get(r->subprocess_env, "REDIRECT_STATUS") : NULL;
     if (redirect_status) {
@@ -331,10 +332,13 @@ int rz_router_handle(request_rec *r)
             return OK;
         }
     }
-    if (parse_query(rq) != 0) {
+    /* (8) the Idempotency-Key (SPEC 8.1): replays, 422 and 409 in progress end here */
+    if (rz_idem_begin(rq) != 0) {
         return OK;
     }
-    return rq->route->handler(rq);
+    rc = parse_query(rq) != 0 ? OK : rq->route->handler(rq);
+    rz_idem_end(rq);
+    return rc;
 }
 
 /* Returns 1 when the segment, with %2e/%2E decoded, is "." or "..". */
