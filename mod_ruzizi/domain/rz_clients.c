@@ -1,28 +1,403 @@
-/* rz_clients.c: STUB (being written). */
+/* rz_clients.c: the Client view (SPEC 4.6), the scoped lookup, list and read (SPEC 7.7), and the
+ * booking-side contract: unit-of-work keys, linkage and stay statistics (SPEC 6.7). */
 #include "domain/rz_clients.h"
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include <string.h>
+
+#include "core/rz_clientdoc.h"
+#include "core/rz_estdoc.h"
+#include "core/rz_id.h"
+#include "core/rz_json.h"
+#include "core/rz_query.h"
+#include "core/rz_text.h"
+#include "core/rz_time.h"
+#include "http/rz_auth.h"
 #include "http/rz_response.h"
 
-int rz_h_clients_list(rz_req_t *rq)
+static const char *str(const json_t *doc, const char *key)
 {
-    return rz_respond_error(rq->r, 501, "NOT_IMPLEMENTED", "Not implemented", NULL);
+    return json_string_value(json_object_get(doc, key));
+}
+
+/* ---- view ------------------------------------------------------------------------------------ */
+
+/* SPEC 4.6 / 6.6: the sum of max(0, balance) over the client's issued, non-void invoices.
+ * Invoices do not exist yet: while there is no invoice the balance is 0. The invoices issue
+ * replaces this body with that sum over the "invoices" collection (clientId = id, status not
+ * draft or void); until then no collection is queried. */
+static rz_status_t client_outstanding_balance(rz_sess_t *s, const char *client_id, int64_t *out)
+{
+    (void)s;
+    (void)client_id;
+    *out = 0;
+    return RZ_OK;
+}
+
+json_t *rz_client_view(apr_pool_t *p, rz_sess_t *s, const json_t *c)
+{
+    static const char *const personal[] = {
+        "firstName",   "lastName", "email",   "phone", "idType",  "idNumber", "nationality",
+        "dateOfBirth", "gender",   "address", "city",  "country", NULL};
+    static const char *const head[] = {"id", "establishmentId", NULL};
+    static const char *const tail[] = {
+        "classification", "companyName", "preferences", "preferredLanguage", "marketingOptIn",
+        "notes",          "totalStays",  "totalSpent",  "lastStayAt",        NULL};
+    static const char *const stamps[] = {"createdBy", "createdAt", "updatedAt", NULL};
+    json_t *out = rz_json_pool_own(p, json_object()), *pi = json_object();
+    const json_t *spi = json_object_get(c, "personalInfo");
+    int64_t balance = 0;
+    int i;
+
+    for (i = 0; head[i]; i++) {
+        json_t *val = json_object_get(c, head[i]);
+        json_object_set_new(out, head[i], val ? json_deep_copy(val) : json_null());
+    }
+    for (i = 0; personal[i]; i++) {
+        json_t *val = json_object_get(spi, personal[i]);
+        json_object_set_new(pi, personal[i], val ? json_deep_copy(val) : json_null());
+    }
+    json_object_set_new(out, "personalInfo", pi);
+    for (i = 0; tail[i]; i++) {
+        json_t *val = json_object_get(c, tail[i]);
+        json_object_set_new(out, tail[i], val ? json_deep_copy(val) : json_null());
+    }
+    if (!json_is_array(json_object_get(out, "preferences"))) {
+        json_object_set_new(out, "preferences", json_array());
+    }
+    if (client_outstanding_balance(s, str(c, "id"), &balance) != RZ_OK) {
+        balance = 0;
+    }
+    json_object_set_new(out, "outstandingBalance", json_integer((json_int_t)balance));
+    for (i = 0; stamps[i]; i++) {
+        json_t *val = json_object_get(c, stamps[i]);
+        json_object_set_new(out, stamps[i], val ? json_deep_copy(val) : json_null());
+    }
+    return out;
+}
+
+/* ---- reads ----------------------------------------------------------------------------------- */
+
+static void not_found(rz_req_t *rq)
+{
+    rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
+}
+
+int rz_client_load(rz_req_t *rq, rz_sess_t **s, json_t **c)
+{
+    const char *id = rz_req_param(rq, 0);
+    rz_status_t st;
+
+    if (!rz_id_valid(id)) {
+        not_found(rq);
+        return -1;
+    }
+    if ((st = rz_req_store(rq, s)) != RZ_OK) {
+        rz_respond_store_error(rq->r, st, NULL);
+        return -1;
+    }
+    if ((st = rz_store_get(*s, RZ_CLIENTS, id, c)) != RZ_OK) {
+        if (st == RZ_NOT_FOUND) {
+            not_found(rq);
+        } else {
+            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        }
+        return -1;
+    }
+    if (!rz_auth_in_scope(rq, str(*c, "establishmentId"))) {
+        not_found(rq);
+        return -1;
+    }
+    return 0;
 }
 
 int rz_h_client_get(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, 501, "NOT_IMPLEMENTED", "Not implemented", NULL);
+    rz_sess_t *s;
+    json_t *c;
+
+    if (rz_client_load(rq, &s, &c) != 0) {
+        return OK;
+    }
+    return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, s, c), NULL);
 }
 
-int rz_h_client_create(rz_req_t *rq)
+/* ---- GET /api/clients ------------------------------------------------------------------------ */
+
+static const char *const list_sorts[] = {"createdAt",  "lastName",   "totalStays",
+                                         "totalSpent", "lastStayAt", NULL};
+
+typedef struct {
+    rz_cond_t all[4];
+    int nall;
+    rz_cond_t any[6];
+    int nany;
+    rz_page_t page;
+    const char *sort;
+    int desc;
+} clients_filter_t;
+
+/* The country that national phone numbers of the filter belong to: the establishment's
+ * location.country (SA without establishmentId, or an unknown one: "BI", the default country). */
+static rz_status_t filter_country(rz_sess_t *s, const char *est, const char **country)
 {
-    return rz_respond_error(rq->r, 501, "NOT_IMPLEMENTED", "Not implemented", NULL);
+    json_t *doc;
+    rz_status_t st;
+    const char *c;
+
+    *country = "BI";
+    if (!est) {
+        return RZ_OK;
+    }
+    st = rz_store_get(s, RZ_ESTABLISHMENTS, est, &doc);
+    if (st == RZ_NOT_FOUND) {
+        return RZ_OK;
+    }
+    if (st == RZ_OK && (c = json_string_value(rz_json_path_get(doc, "location.country")))) {
+        *country = c;
+    }
+    return st;
 }
 
-int rz_h_client_patch(rz_req_t *rq)
+/* A trimmed query value, NULL when absent or empty. */
+static const char *query_text(rz_req_t *rq, const char *name)
 {
-    return rz_respond_error(rq->r, 501, "NOT_IMPLEMENTED", "Not implemented", NULL);
+    const char *raw = apr_table_get(rq->query, name);
+    const char *t = raw ? rz_text_trim(rq->pool, raw) : NULL;
+
+    return t && *t ? t : NULL;
 }
 
-int rz_h_client_delete(rz_req_t *rq)
+/* Reads the query of GET /api/clients into f. Returns 0, or -1 with details in v (or after
+ * answering a store error, *answered set). */
+static int list_filter(rz_req_t *rq, rz_vctx_t *v, rz_sess_t *s, clients_filter_t *f, int *answered)
 {
-    return rz_respond_error(rq->r, 501, "NOT_IMPLEMENTED", "Not implemented", NULL);
+    json_t *classes = NULL;
+    const char *est = NULL, *q = NULL, *email, *phone, *country = "BI", *norm = NULL;
+    apr_pool_t *p = rq->pool;
+    rz_status_t st;
+
+    memset(f, 0, sizeof(*f));
+    rz_query_page(v, rq->query, &f->page);
+    rz_query_sort(v, rq->query, list_sorts, "-createdAt", &f->sort, &f->desc);
+    rz_query_q(v, rq->query, &q);
+    rz_query_enum_list(v, rq->query, "classification", rz_client_classes, &classes);
+    if (strcmp(rq->who->role, "super_admin") == 0) {
+        rz_query_id(v, rq->query, "establishmentId", &est);
+    } else {
+        est = rq->who->est_id; /* SPEC 3.2 rule 3: the query's value is ignored */
+    }
+    if ((email = query_text(rq, "email")) && !(norm = rz_email_normalize(p, email))) {
+        rz_v_fail(v, "email", "must be a valid email");
+    }
+    email = email ? norm : NULL;
+    if ((phone = query_text(rq, "phone")) && rz_v_ok(v)) {
+        if ((st = filter_country(s, est, &country)) != RZ_OK) {
+            rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            *answered = 1;
+            return -1;
+        }
+        if (!(phone = rz_phone_normalize(p, phone, country))) {
+            rz_v_fail(v, "phone", "must be a valid phone number");
+        }
+    }
+    if (!rz_v_ok(v)) {
+        return -1;
+    }
+    if (est) {
+        f->all[f->nall++] =
+            (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))};
+    }
+    if (classes && json_array_size(classes) > 0) {
+        f->all[f->nall++] = (rz_cond_t){"classification", RZ_IN, classes};
+    }
+    if (email) {
+        f->all[f->nall++] = (rz_cond_t){"emailKey", RZ_EQ, rz_json_pool_own(p, json_string(email))};
+    }
+    if (phone) {
+        f->all[f->nall++] =
+            (rz_cond_t){"personalInfo.phone", RZ_EQ, rz_json_pool_own(p, json_string(phone))};
+    }
+    if (q) {
+        static const char *const fields[] = {"personalInfo.firstName", "personalInfo.lastName",
+                                             "personalInfo.email",     "personalInfo.phone",
+                                             "personalInfo.idNumber",  "companyName"};
+        json_t *jq = rz_json_pool_own(p, json_string(q));
+        for (f->nany = 0; f->nany < 6; f->nany++) {
+            f->any[f->nany] = (rz_cond_t){fields[f->nany], RZ_CONTAINS_CI, jq};
+        }
+    }
+    if (strcmp(f->sort, "lastName") == 0) {
+        f->sort = "personalInfo.lastName";
+    }
+    return 0;
+}
+
+int rz_h_clients_list(rz_req_t *rq)
+{
+    rz_vctx_t v;
+    clients_filter_t f;
+    rz_query_t q;
+    rz_sess_t *s;
+    json_t *found, *data, *doc;
+    long total = 0;
+    size_t i;
+    int answered = 0;
+    rz_status_t st;
+
+    rz_vctx_init(&v, rq->pool);
+    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
+        return rz_respond_store_error(rq->r, st, NULL);
+    }
+    if (list_filter(rq, &v, s, &f, &answered) != 0) {
+        return answered ? OK : rz_respond_validation(rq->r, v.details);
+    }
+    memset(&q, 0, sizeof(q));
+    q.all = f.all;
+    q.nall = f.nall;
+    q.any = f.any;
+    q.nany = f.nany;
+    q.sort = f.sort;
+    q.sort_desc = f.desc;
+    q.skip = (f.page.page - 1) * f.page.limit;
+    q.limit = f.page.limit;
+    q.want_total = 1;
+    if ((st = rz_store_find(s, RZ_CLIENTS, &q, &found, &total)) != RZ_OK) {
+        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+    }
+    data = rz_json_pool_own(rq->pool, json_array());
+    json_array_foreach (found, i, doc) {
+        json_array_append(data, rz_client_view(rq->pool, s, doc));
+    }
+    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
+}
+
+/* ---- the booking-side contract (SPEC 6.7) ------------------------------------------------------
+ */
+
+int rz_client_keys(apr_pool_t *p, const char *est, const char *email, const char *phone,
+                   const char *keys[2])
+{
+    int n = 0;
+
+    if (email) {
+        keys[n++] = apr_pstrcat(p, "client-email:", est, ":", rz_text_fold(p, email), NULL);
+    }
+    if (phone) {
+        keys[n++] = apr_pstrcat(p, "client-phone:", est, ":", phone, NULL);
+    }
+    return n;
+}
+
+/* The oldest client of `est` with this phone, or RZ_NOT_FOUND. */
+static rz_status_t find_by_phone(rz_sess_t *s, apr_pool_t *p, const char *est, const char *phone,
+                                 json_t **out)
+{
+    rz_cond_t c[2] = {{"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))},
+                      {"personalInfo.phone", RZ_EQ, rz_json_pool_own(p, json_string(phone))}};
+    rz_query_t q;
+    json_t *arr;
+    rz_status_t st;
+
+    memset(&q, 0, sizeof(q));
+    q.all = c;
+    q.nall = 2;
+    q.sort = "createdAt";
+    q.limit = 1;
+    if ((st = rz_store_find(s, RZ_CLIENTS, &q, &arr, NULL)) != RZ_OK) {
+        return st;
+    }
+    if (json_array_size(arr) == 0) {
+        return RZ_NOT_FOUND;
+    }
+    *out = json_array_get(arr, 0);
+    return RZ_OK;
+}
+
+/* The establishment's defaultLanguage ("fr" when it has none or is gone). */
+static rz_status_t default_language(rz_sess_t *s, const char *est, const char **lang)
+{
+    json_t *doc;
+    rz_status_t st = rz_store_get(s, RZ_ESTABLISHMENTS, est, &doc);
+
+    *lang = "fr";
+    if (st == RZ_OK && str(doc, "defaultLanguage")) {
+        *lang = str(doc, "defaultLanguage");
+    }
+    return st == RZ_NOT_FOUND ? RZ_OK : st;
+}
+
+rz_status_t rz_client_link(rz_sess_t *s, apr_pool_t *p, const char *est, const json_t *client_info,
+                           const char *classification, const char *language, int opt_in,
+                           const char **client_id, json_t **created)
+{
+    const char *email = str(client_info, "email"), *phone = str(client_info, "phone"), *id;
+    json_t *doc = NULL, *c;
+    char now[21];
+    rz_status_t st = RZ_NOT_FOUND;
+
+    if (created) {
+        *created = NULL;
+    }
+    *client_id = NULL;
+    if (email) {
+        rz_cond_t k[2] = {
+            {"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))},
+            {"emailKey", RZ_EQ, rz_json_pool_own(p, json_string(rz_text_fold(p, email)))}};
+        st = rz_store_find_one(s, RZ_CLIENTS, k, 2, &doc);
+    }
+    if (st == RZ_NOT_FOUND && phone) {
+        st = find_by_phone(s, p, est, phone, &doc);
+    }
+    if (st == RZ_OK) {
+        *client_id = apr_pstrdup(p, str(doc, "id"));
+        return RZ_OK;
+    }
+    if (st != RZ_NOT_FOUND) {
+        return st;
+    }
+    if (!language && (st = default_language(s, est, &language)) != RZ_OK) {
+        return st;
+    }
+    rz_timestamp_format(rz_now(), now);
+    c = rz_client_from_info(p, est, client_info, classification, language, opt_in, now);
+    if ((st = rz_store_insert(s, RZ_CLIENTS, c, &id)) != RZ_OK) {
+        return st;
+    }
+    *client_id = apr_pstrdup(p, id);
+    if (created) {
+        *created = rz_client_audit_doc(p, c);
+    }
+    return RZ_OK;
+}
+
+rz_status_t rz_client_record_stay(rz_sess_t *s, apr_pool_t *p, const char *client_id, int64_t total,
+                                  const char *checked_out_at, json_t **before, json_t **after)
+{
+    json_t *cur, *out = NULL;
+    rz_update_t u = {0};
+    char now[21];
+    rz_status_t st;
+
+    if ((st = rz_store_get(s, RZ_CLIENTS, client_id, &cur)) != RZ_OK) {
+        return st;
+    }
+    rz_timestamp_format(rz_now(), now);
+    u.inc = rz_json_pool_own(
+        p, json_pack("{s:I, s:I}", "totalStays", (json_int_t)1, "totalSpent", (json_int_t)total));
+    u.set = rz_json_pool_own(p, json_pack("{s:s, s:s}", "lastStayAt",
+                                          checked_out_at ? checked_out_at : now, "updatedAt", now));
+    /* no version guard: the increments commute, and a PATCH never writes these fields */
+    if ((st = rz_store_update(s, RZ_CLIENTS, client_id, &u, -1, &out)) != RZ_OK) {
+        return st;
+    }
+    if (before) {
+        *before = rz_client_audit_doc(p, cur);
+    }
+    if (after) {
+        *after = rz_client_audit_doc(p, out);
+    }
+    return RZ_OK;
 }
