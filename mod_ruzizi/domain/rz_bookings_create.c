@@ -187,6 +187,19 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
                                rz_bk_str(ci, "email"), rz_bk_str(ci, "phone"), keys + 1);
     rz_timestamp_format(c->stay.check_in, in_ts);
     rz_timestamp_format(c->stay.check_out, out_ts);
+    /* A stay already taken needs no unit of work: of many requests racing for one unit, the
+     * losers answer from this read once the winner has committed (the check is repeated inside
+     * the unit of work, which alone decides). The server's write gate comes first, so that on
+     * MongoDB the waiters read after the winner instead of all queueing for its keys. */
+    memset(&w, 0, sizeof(w));
+    w.rq = rq;
+    if (rz_write_gate(rq) != 0) {
+        return OK;
+    }
+    st = rz_booking_free(s, rq->pool, acc_id, in_ts, out_ts, NULL, &free_, &conflict);
+    if (st == RZ_OK && !free_) {
+        return rz_bk_not_available(&w, conflict);
+    }
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
         return OK;
     }
