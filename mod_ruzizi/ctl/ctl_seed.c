@@ -1,6 +1,6 @@
-/* ctl_seed.c: demo data (two establishments, a user of each role, units of every pricing mode and,
- * with an upload directory, generated images) through the same document rules as the API, audited
- * as actor system. */
+/* ctl_seed.c: demo data (two establishments, a user of each role, units of every pricing mode,
+ * clients and bookings (ctl_seed_bookings.c) and, with an upload directory, generated images)
+ * through the same document rules as the API, audited as actor system. */
 #include "ctl/ctl_seed.h"
 
 #include <apr_strings.h>
@@ -23,7 +23,6 @@
 #include <vips/vips.h>
 
 #define DEMO_PASSWORD "Ruzizi-demo-2026"
-#define DEMO_UNITS 3
 #define RZ_IMAGES "images" /* as in domain/rz_images.h, which is httpd-bound */
 
 typedef struct {
@@ -40,8 +39,8 @@ static const demo_est_t demo_ests[] = {
 
 static const rz_actor_t system_actor = {NULL, "system", NULL, "ruzizi-ctl seed-demo", NULL};
 
-static rz_status_t audit_create(rz_sess_t *s, apr_pool_t *p, const char *entity, const char *id,
-                                const char *est, const json_t *doc)
+rz_status_t ctl_seed_audit_create(rz_sess_t *s, apr_pool_t *p, const char *entity, const char *id,
+                                  const char *est, const json_t *doc)
 {
     return rz_audit_append(s, &system_actor, apr_pstrcat(p, entity, ".create", NULL), entity, id,
                            est, rz_audit_changes(p, NULL, doc), NULL, NULL);
@@ -82,7 +81,7 @@ static rz_status_t seed_establishment(rz_sess_t *s, apr_pool_t *p, const demo_es
     if ((st = rz_store_insert(s, RZ_ESTABLISHMENTS, doc, id)) != RZ_OK) {
         return st;
     }
-    return audit_create(s, p, "establishment", *id, *id, doc);
+    return ctl_seed_audit_create(s, p, "establishment", *id, *id, doc);
 }
 
 /* Inserts a demo user unless the email is taken. */
@@ -104,7 +103,7 @@ static rz_status_t seed_user(rz_sess_t *s, apr_pool_t *p, const char *email, con
     if ((st = rz_store_insert(s, RZ_USERS, doc, &id)) != RZ_OK) {
         return st;
     }
-    return audit_create(s, p, "user", id, est, doc);
+    return ctl_seed_audit_create(s, p, "user", id, est, doc);
 }
 
 /* Demo units of the three pricing modes (SPEC 4.4), each with a season; %d is a year. */
@@ -178,7 +177,7 @@ static rz_status_t seed_accommodations(rz_sess_t *s, apr_pool_t *p, const char *
         ids[i] = id;
         json_object_del(doc, "nameKey");
         json_object_del(doc, "version");
-        if ((st = audit_create(s, p, "accommodation", id, est, doc)) != RZ_OK) {
+        if ((st = ctl_seed_audit_create(s, p, "accommodation", id, est, doc)) != RZ_OK) {
             return st;
         }
     }
@@ -316,7 +315,7 @@ static rz_status_t demo_image_insert(rz_sess_t *s, apr_pool_t *p, demo_img_t *m)
     }
     view = rz_json_pool_own(p, json_deep_copy(m->doc));
     json_object_del(view, "version");
-    return audit_create(s, p, "image", m->id, m->est, view);
+    return ctl_seed_audit_create(s, p, "image", m->id, m->est, view);
 }
 
 /* One generated image per demo establishment and demo unit that has none: libvips and the files
@@ -396,6 +395,7 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
 {
     static const char *const keys[] = {"users:super_admin", "seed-demo", RZ_AUDIT_KEY};
     const char *est[2], *units[2][DEMO_UNITS];
+    int clients = 0, bookings = 0, skipped = 0;
     rz_status_t st;
     size_t i;
 
@@ -419,10 +419,22 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
         || (st = rz_store_commit(s)) != RZ_OK) {
         goto fail;
     }
+    for (i = 0; i < 2; i++) {
+        int nc = 0, nb = 0;
+        if (ctl_seed_bookings(s, p, est[i], (int)i, units[i], &nc, &nb) != 0) {
+            return 1;
+        }
+        clients += nc;
+        bookings += nb;
+        skipped += nb == 0;
+    }
     if (upload_dir
         && seed_images(s, p, upload_dir, est, (const char *const(*)[DEMO_UNITS])units) != 0) {
         return 1;
     }
+    printf("demo clients and bookings: %d clients and %d bookings added, %d establishment(s) "
+           "skipped (already had bookings or clients)\n",
+           clients, bookings, skipped);
     printf("demo logins (password %s):\n", DEMO_PASSWORD);
     printf("  %-12s %-32s\n", "super_admin", "admin@ruzizi.demo");
     for (i = 0; i < 2; i++) {

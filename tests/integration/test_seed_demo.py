@@ -1,7 +1,10 @@
 """test_seed_demo.py: `ruzizi-ctl seed-demo` gives logins of every role that work against the real
-server, with --upload-dir generated images the public catalogue shows, and a second run changes
-nothing."""
+server, with --upload-dir generated images the public catalogue shows, demo clients and bookings
+of every state around today's business date (arrivals, departures, guests in house; no overlap;
+the server's prices), and a second run changes nothing."""
+import datetime as dt
 import re
+import urllib.parse
 from pathlib import Path
 
 import harness
@@ -82,3 +85,216 @@ def test_seed_demo_images_show_in_the_public_catalogue(start_server):
         assert img["mimeType"] == "image/png" and img["ownerId"] is None
         assert img["purpose"] == ("accommodation" if img["accommodationId"] else "establishment")
         assert set(img["sizes"]) == {"small", "medium", "large", "full"}
+
+
+# ---- demo clients and bookings --------------------------------------------------------------
+
+STATUSES = ["pending", "accepted", "confirmed", "checked_in", "completed", "cancelled", "no_show"]
+BLOCKING = {"pending", "accepted", "confirmed", "checked_in"}
+RAISED = "RuziziRateLimit availability-ip 100000/min 100000\n"
+
+
+def listing(srv, headers, path):
+    """Every item of a list endpoint, page by page (limit 100)."""
+    items, page = [], 1
+    while True:
+        sep = "&" if "?" in path else "?"
+        r = srv.get(f"{path}{sep}limit=100&page={page}", headers=headers)
+        items += assert_ok(r)
+        if not r.json()["pagination"]["hasNextPage"]:
+            return items
+        page += 1
+
+
+def ts(s):
+    return dt.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def minutes(hhmm):
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def business_today(est):
+    """SPEC 2.7 businessDate(now) with the establishment's utcOffset and businessDayStart."""
+    sign = -1 if est["utcOffset"][0] == "-" else 1
+    offset = sign * minutes(est["utcOffset"][1:])
+    local = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=offset)
+    return (local - dt.timedelta(minutes=minutes(est["businessDayStart"]))).date()
+
+
+def round_half_up(a, b):
+    return (2 * a + b) // (2 * b)
+
+
+def nightly_total(unit, est, d_in, nights):
+    """SPEC 6.3 for a nightly stay: seasons, the long-stay tier, the VAT split."""
+    def price_on(d):
+        for s in unit["pricing"]["seasons"]:
+            if s["from"] <= d.isoformat() <= s["to"]:
+                return s["price"]
+        return unit["pricing"]["basePrice"]
+    subtotal = sum(price_on(d_in + dt.timedelta(days=k)) for k in range(nights))
+    tiers = [t for t in est["longStayDiscounts"] if t["minNights"] <= nights]
+    bps = max(tiers, key=lambda t: t["minNights"])["percentBps"] if tiers else 0
+    total = subtotal - round_half_up(subtotal * bps, 10000)
+    vat = est["vatRateBps"]
+    return subtotal, total, round_half_up(total * vat, 10000 + vat)
+
+
+def clone_unit(srv, headers, unit):
+    """A free copy of `unit` (same mode, prices, seasons) in its establishment, so availability
+    prices a stay the seeded booking itself keeps the original from offering."""
+    pricing = {"basePrice": unit["pricing"]["basePrice"],
+               "seasons": [{k: s[k] for k in ("name", "from", "to", "price")}
+                           for s in unit["pricing"]["seasons"]]}
+    if unit["pricingMode"] == "hourly":
+        pricing["minHours"] = unit["pricing"]["minHours"]
+    body = {"name": f"Copie {unit['name']}", "type": unit["type"],
+            "pricingMode": unit["pricingMode"], "pricing": pricing,
+            "capacity": {"maxGuests": unit["capacity"]["maxGuests"]}}
+    return assert_ok(srv.post("/api/accommodations", headers=headers, json=body), 201)
+
+
+def offered_pricing(srv, est_id, booking, unit_id):
+    """The PricingQuote GET /api/public/availability offers unit `unit_id` for the booking's stay
+    (dates for overnight units, the instants for hourly ones)."""
+    if booking["pricing"]["mode"] == "hourly":
+        stay = {"checkIn": booking["checkIn"], "checkOut": booking["checkOut"]}
+    else:
+        stay = {"checkIn": booking["checkInDate"], "checkOut": booking["checkOutDate"]}
+    query = urllib.parse.urlencode(dict(establishmentId=est_id, guests=1,
+                                        pricingMode=booking["pricing"]["mode"], **stay))
+    data = assert_ok(srv.get(f"/api/public/availability?{query}"))
+    offers = [o for o in data["offers"] if o["accommodation"]["id"] == unit_id]
+    assert len(offers) == 1, (booking["bookingCode"], stay, data)
+    return offers[0]["pricing"]
+
+
+def check_states(b, est):
+    """Fields consistent with the status (SPEC 4.5, 5.1)."""
+    hist = b["statusHistory"]
+    assert hist[-1]["status"] == b["status"] and hist[0]["at"] == b["createdAt"]
+    assert b["updatedAt"] == hist[-1]["at"]
+    assert all(h["by"] is None for h in hist)
+    assert [h["at"] for h in hist] == sorted(h["at"] for h in hist)
+    assert b["createdBy"] is None and b["paymentStatus"] == "unpaid" and b["invoiceId"] is None
+    if b["status"] == "pending":
+        expires = ts(b["createdAt"]) + dt.timedelta(hours=est["pendingTtlHours"])
+        assert ts(b["expiresAt"]) == expires > dt.datetime.now(dt.timezone.utc)
+    else:
+        assert b["expiresAt"] is None
+    assert (b["checkedInAt"] is not None) == (b["status"] in ("checked_in", "completed"))
+    assert (b["checkedOutAt"] is not None) == (b["status"] == "completed")
+    if b["status"] == "cancelled":
+        assert b["cancelReason"] and hist[-1]["reason"] == b["cancelReason"]
+    else:
+        assert b["cancelReason"] is None
+    if b["bookingType"] == "walkin":
+        assert hist[0]["status"] == "checked_in" and b["checkedInAt"] == b["checkIn"]
+    assert len(b["additionalGuests"]) <= b["numberOfGuests"] - 1
+
+
+def test_seed_demo_bookings_fill_the_back_office(start_server):
+    srv = start_server(extra_conf=RAISED)
+    out = seed(srv)
+    m = re.search(r"^demo clients and bookings: (\d+) clients and (\d+) bookings added", out, re.M)
+    assert m, out
+    assert 12 <= int(m.group(1)) <= 20 and int(m.group(2)) >= 24
+    password = re.search(r"password (\S+)\)", out).group(1)
+    admin = identity.bearer(identity.login(srv, "admin@ruzizi.demo", password)["tokens"]
+                            ["accessToken"])
+    login = identity.login(srv, "manager.bujumbura@ruzizi.demo", password)
+    mgr = identity.bearer(login["tokens"]["accessToken"])
+    est_id = login["user"]["establishment"]["id"]
+    est = assert_ok(srv.get(f"/api/establishments/{est_id}", headers=mgr))
+    today = business_today(est).isoformat()
+    now = dt.datetime.now(dt.timezone.utc)
+
+    # the desk's day: arrivals, departures, guests in house (an hourly walk-in among them)
+    arrivals = listing(srv, mgr, f"/api/bookings?arrivalsOn={today}")
+    assert any(b["status"] == "confirmed" for b in arrivals)
+    assert all(b["checkInDate"] == today for b in arrivals)
+    departures = listing(srv, mgr, f"/api/bookings?departuresOn={today}")
+    assert any(b["status"] == "checked_in" for b in departures)
+    assert all(b["checkOutDate"] == today for b in departures)
+    in_house = listing(srv, mgr, f"/api/bookings?inHouseOn={today}")
+    assert all(b["status"] == "checked_in" for b in in_house)
+    assert any(b["checkInDate"] < today < b["checkOutDate"] for b in in_house)
+    assert any(b["bookingType"] == "walkin" and b["pricing"]["mode"] == "hourly"
+               and b["checkInDate"] == today for b in in_house)
+
+    # every state of SPEC 5.1, over the units of the three pricing modes
+    bookings = listing(srv, mgr, "/api/bookings")
+    assert len(bookings) >= 12 and {b["establishmentId"] for b in bookings} == {est_id}
+    assert sorted({b["status"] for b in bookings}) == sorted(STATUSES)
+    assert {b["accommodation"]["pricingMode"] for b in bookings} == {"nightly", "monthly",
+                                                                       "hourly"}
+    assert len({b["bookingCode"] for b in bookings}) == len(bookings)
+    assert all(re.fullmatch(r"RZ-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", b["bookingCode"])
+               for b in bookings)
+    units = {u["id"]: u for u in listing(srv, mgr, "/api/accommodations")}
+    for b in bookings:
+        check_states(b, est)
+        assert b["numberOfGuests"] <= units[b["accommodationId"]]["capacity"]["maxGuests"]
+
+    # SPEC 2.8: no two blocking bookings of one unit overlap
+    for unit_id in units:
+        held = sorted((ts(b["checkIn"]), ts(b["checkOut"]), b["bookingCode"]) for b in bookings
+                      if b["accommodationId"] == unit_id and b["status"] in BLOCKING)
+        for (_, out1, c1), (in2, _, c2) in zip(held, held[1:]):
+            assert out1 <= in2, f"{c1} and {c2} overlap"
+
+    # clients: Burundian guests, linked, snapshots, the statistics of their completed stays
+    clients = {c["id"]: c for c in listing(srv, mgr, "/api/clients")}
+    assert 6 <= len(clients) <= 10
+    for c in clients.values():
+        info = c["personalInfo"]
+        assert info["phone"].startswith("+257") and c["establishmentId"] == est_id
+        mine = [b for b in bookings if b["clientId"] == c["id"]]
+        assert mine, f"client {info['lastName']} has no booking"
+        done = [b for b in mine if b["status"] == "completed"]
+        assert c["totalStays"] == len(done)
+        assert c["totalSpent"] == sum(b["pricing"]["total"] for b in done)
+        assert c["lastStayAt"] == max((b["checkedOutAt"] for b in done), default=None)
+        for b in mine:
+            snapshot = {k: v for k, v in b["clientInfo"].items() if k != "companyName"}
+            assert snapshot == info and b["clientInfo"]["companyName"] == c["companyName"]
+    assert {b["clientId"] for b in bookings} <= set(clients)
+    assert any(c["personalInfo"]["email"] is None for c in clients.values())
+    email = next(c["personalInfo"]["email"] for c in clients.values() if c["personalInfo"]["email"])
+    found = assert_ok(srv.get(f"/api/clients?email={email.upper()}", headers=mgr))
+    assert [c["personalInfo"]["email"] for c in found] == [email]  # emailKey as the API keeps it
+
+    # prices are the server's: SPEC 6.3 recomputed for nightly stays, availability for future ones
+    for b in bookings:
+        if b["pricing"]["mode"] == "nightly":
+            unit = units[b["accommodationId"]]
+            d_in = dt.date.fromisoformat(b["checkInDate"])
+            subtotal, total, tax = nightly_total(unit, est, d_in, b["pricing"]["nights"])
+            assert (b["pricing"]["subtotal"], b["pricing"]["total"], b["pricing"]["taxAmount"]) \
+                == (subtotal, total, tax), b["bookingCode"]
+    clones, compared = {}, 0
+    for b in bookings:
+        future = (b["checkInDate"] >= today if b["pricing"]["mode"] != "hourly"
+                  else ts(b["checkIn"]) > now)
+        if not future:
+            continue
+        unit = units[b["accommodationId"]]
+        if unit["id"] not in clones:
+            clones[unit["id"]] = clone_unit(srv, mgr, unit)["id"]
+        assert offered_pricing(srv, est_id, b, clones[unit["id"]]) == b["pricing"], \
+            b["bookingCode"]
+        compared += 1
+    assert compared >= 6 and len(clones) == 3
+
+    # the other establishment got its own; a second run adds nothing
+    every = listing(srv, admin, "/api/bookings")
+    assert len({b["establishmentId"] for b in every}) == 2
+    assert all(sum(b["establishmentId"] == e for b in every) >= 12
+               for e in {b["establishmentId"] for b in every})
+    n_clients = len(listing(srv, admin, "/api/clients"))
+    out = seed(srv)
+    assert re.search(r"^demo clients and bookings: 0 clients and 0 bookings added", out, re.M), out
+    assert len(listing(srv, admin, "/api/bookings")) == len(every)
+    assert len(listing(srv, admin, "/api/clients")) == n_clients
