@@ -365,3 +365,103 @@ def test_transitions_refused(w):
                  "INVALID_TRANSITION")
     # the cancelled dates are free again
     desk_create(w, desk_body(w.nightly2, w.day(95), w.day(96)))
+
+
+def test_public_booking_refused_by_an_inactive_establishment(w):
+    s = w.server
+    est = w.create_est("Closed Lodge")
+    acc = assert_ok(s.post("/api/accommodations", headers=w.sa, json={
+        "establishmentId": est, "name": "Lodge room", "type": "suite", "pricingMode": "nightly",
+        "pricing": {"basePrice": 20000}, "capacity": {"maxGuests": 2}}), 201)["id"]
+    body = dict(public_body(w, acc, w.day(30), w.day(31)), establishmentId=est)
+    public_create(w, dict(body, checkIn=w.day(28), checkOut=w.day(29)))  # active: accepted
+    assert_ok(s.patch(f"/api/establishments/{est}", json={"isActive": False}, headers=w.sa))
+    assert_error(public_create(w, body, status=404), 404, "NOT_FOUND")
+    # the back office keeps working for an inactive establishment (SPEC 4.3)
+    desk_create(w, desk_body(acc, w.day(30), w.day(31)), who="sa")
+    # a unit that is not in the establishment named -> 404
+    wrong = dict(public_body(w, w.nightly2, w.day(30), w.day(31)), establishmentId=w.b)
+    assert_error(public_create(w, wrong, status=404), 404, "NOT_FOUND")
+
+
+def test_same_new_guest_twice_at_once_links_one_client(w):
+    """SPEC 6.7: two concurrent first bookings with one new email create one client, never 409."""
+    import concurrent.futures
+    email = "twins@example.com"
+    bodies = [desk_body(acc, w.day(120), w.day(121),
+                        clientInfo=client_info(email=email, phone=None))
+              for acc in (w.nightly, w.nightly2, w.monthly, w.hourly)]
+    bodies[2] = desk_body(w.monthly, w.day(160), w.day(191),
+                          clientInfo=client_info(email=email, phone=None))
+    bodies[3] = desk_body(w.hourly, w.local(120, 9), w.local(120, 11),
+                          clientInfo=client_info(email=email, phone=None))
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda b: desk_create(w, b), bodies))
+    assert len({b["clientId"] for b in made}) == 1
+    assert len([c for c in docs(w.server, "clients")
+                if c["personalInfo"]["email"] == email]) == 1
+
+
+def test_early_check_in_moves_check_in_when_free(w):
+    s = w.server
+    # hourly: allowed from an hour before checkIn; checkIn then becomes now
+    now = w.now().replace(second=0, microsecond=0)
+    start = now + dt.timedelta(minutes=50)
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    acc = w.unit("Early room", "hourly", 5000)
+    b = desk_create(w, desk_body(acc, start.strftime(fmt),
+                                 (start + dt.timedelta(hours=2)).strftime(fmt)))
+    got = assert_ok(s.post(f"/api/bookings/{b['id']}/checkin", json={}, headers=w.h("st_a")))
+    assert got["status"] == "checked_in"
+    assert abs(ts(got["checkIn"]) - now) <= dt.timedelta(minutes=1)
+    assert got["pricing"] == b["pricing"]
+    # a second hourly unit: [now, checkIn) taken by another stay -> 409 NOT_AVAILABLE
+    acc2 = w.unit("Busy room", "hourly", 5000)
+    first = desk_create(w, {"accommodationId": acc2, "bookingType": "walkin",
+                            "checkOut": (now + dt.timedelta(minutes=40)).strftime(fmt),
+                            "numberOfGuests": 1, "clientInfo": client_info()})
+    later = desk_create(w, desk_body(acc2, start.strftime(fmt),
+                                     (start + dt.timedelta(hours=1)).strftime(fmt)))
+    assert_error(s.post(f"/api/bookings/{later['id']}/checkin", json={}, headers=w.h("st_a")),
+                 409, "NOT_AVAILABLE")
+    # more than an hour ahead -> too early
+    far = desk_create(w, desk_body(acc, (now + dt.timedelta(hours=5)).strftime(fmt),
+                                   (now + dt.timedelta(hours=6)).strftime(fmt)))
+    assert_error(s.post(f"/api/bookings/{far['id']}/checkin", json={}, headers=w.h("st_a")),
+                 409, "INVALID_TRANSITION")
+    # check-out writes booking.checkout, accommodation.update and client.update (SPEC 8.6)
+    assert_ok(s.post(f"/api/bookings/{first['id']}/checkout", json={}, headers=w.h("st_a")))
+    assert audit_actions(s, first["id"])[-1] == "booking.checkout"
+    assert audit_actions(s, acc2)[-1] == "accommodation.update"
+    assert audit_actions(s, first["clientId"])[-1] == "client.update"
+
+
+@pytest.fixture(scope="module")
+def limited(start_server):
+    """A server with the default public booking limits (SPEC 8.2)."""
+    server = start_server()
+    return BookingWorld(server)
+
+
+def test_public_booking_limits(limited):
+    w = limited
+    email = "eager@example.com"
+    codes = []
+    for i in range(6):
+        body = public_body(w, w.nightly2, w.day(10 + 2 * i), w.day(11 + 2 * i),
+                           clientInfo=client_info(email=email))
+        codes.append(public_create(w, body, status=999).status_code)
+    assert codes == [201] * 5 + [429], codes
+    r = public_create(w, public_body(w, w.nightly2, w.day(40), w.day(41),
+                                     clientInfo=client_info(email=email)), status=999)
+    assert_error(r, 429, "RATE_LIMITED")
+    assert int(r.headers["Retry-After"]) >= 1
+    # another guest from the same address is still served (30/h per IP)
+    public_create(w, public_body(w, w.nightly2, w.day(42), w.day(43)))
+    # a request refused by validation spends no contact token (SPEC 2.3 (9a))
+    bad = public_body(w, w.nightly2, w.day(44), w.day(45),
+                      clientInfo=client_info(email="fresh@example.com"), numberOfGuests=0)
+    for _ in range(6):
+        assert public_create(w, bad, status=999).status_code == 400
+    public_create(w, public_body(w, w.nightly2, w.day(46), w.day(47),
+                                 clientInfo=client_info(email="fresh@example.com")))
