@@ -181,8 +181,9 @@ static const struct {
     {"create-admin", cmd_create_admin,
      "--email E --first-name F --last-name L [--force]; password on stdin"},
     {"seed-demo", cmd_seed_demo,
-     "[--upload-dir DIR] add demo establishments, a user of each role, units and, with DIR "
-     "(RuziziUploadDir), generated images (idempotent)"},
+     "[--upload-dir DIR] add demo establishments, a user of each role, units, clients, "
+     "bookings in every state around today and, with DIR (RuziziUploadDir), generated images "
+     "(idempotent)"},
     {"verify-audit", cmd_verify_audit, "[--from-seq N] verify the audit hash chain"},
     {"genkey", cmd_genkey, "print a fresh RuziziJwtKeyFile line kid:key"},
     {"routes", cmd_routes, "print the route table as JSON lines"},
