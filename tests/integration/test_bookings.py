@@ -465,3 +465,22 @@ def test_public_booking_limits(limited):
         assert public_create(w, bad, status=999).status_code == 400
     public_create(w, public_body(w, w.nightly2, w.day(46), w.day(47),
                                  clientInfo=client_info(email="fresh@example.com")))
+
+
+def test_f6_3_new_price_quoted_existing_bookings_keep_theirs(w):
+    s = w.server
+    acc = w.unit("Repriced room", "nightly", 30000)
+    b = desk_create(w, desk_body(acc, w.day(12), w.day(14)))
+    assert b["pricing"]["total"] == 60000
+    assert_ok(s.patch(f"/api/accommodations/{acc}", json={"pricing": {"basePrice": 45000}},
+                      headers=w.h("mgr_a")))
+    r = s.get(f"/api/public/availability?establishmentId={w.a}&checkIn={w.day(20)}"
+              f"&checkOut={w.day(22)}&guests=1")
+    offer = [o for o in assert_ok(r)["offers"] if o["accommodation"]["id"] == acc][0]
+    assert offer["pricing"]["total"] == 90000
+    assert assert_ok(s.get(f"/api/bookings/{b['id']}", headers=w.h("st_a")))["pricing"] == \
+        b["pricing"]
+    # a stay change re-prices at the new rate (SPEC 6.3 re-pricing)
+    got = assert_ok(s.patch(f"/api/bookings/{b['id']}", json={"checkOut": w.day(15)},
+                            headers=w.h("st_a")))
+    assert got["pricing"]["total"] == 3 * 45000
