@@ -55,13 +55,11 @@ static json_t *stay_vars(apr_pool_t *p, const json_t *b, const json_t *acc, cons
                      apr_pstrcat(p, str(ci, "firstName"), " ", str(ci, "lastName"), NULL),
                      "bookingCode", json_object_get(b, "bookingCode"), "establishmentName",
                      json_object_get(est, "name"), "accommodationName",
-                     json_object_get(acc, "name"), "checkInDate",
-                     json_object_get(b, "checkInDate"), "checkOutDate",
-                     json_object_get(b, "checkOutDate"), "checkInTime", in_t ? in_t : "14:00",
-                     "checkOutTime", out_t ? out_t : "11:00", "numberOfGuests",
-                     json_object_get(b, "numberOfGuests"), "total",
-                     json_object_get(pr, "total"), "currency",
-                     json_object_get(pr, "currency"));
+                     json_object_get(acc, "name"), "checkInDate", json_object_get(b, "checkInDate"),
+                     "checkOutDate", json_object_get(b, "checkOutDate"), "checkInTime",
+                     in_t ? in_t : "14:00", "checkOutTime", out_t ? out_t : "11:00",
+                     "numberOfGuests", json_object_get(b, "numberOfGuests"), "total",
+                     json_object_get(pr, "total"), "currency", json_object_get(pr, "currency"));
 }
 
 rz_status_t rz_booking_mail_guest(rz_sess_t *s, apr_pool_t *p, const char *tmpl, const json_t *b,
@@ -80,8 +78,8 @@ rz_status_t rz_booking_mail_guest(rz_sess_t *s, apr_pool_t *p, const char *tmpl,
         return RZ_INVALID;
     }
     json_object_set_new(vars, "lookupUrl",
-                        json_string(apr_pstrcat(p, base_url ? base_url : "", "/booking?code=",
-                                                str(b, "bookingCode"), NULL)));
+                        json_string(apr_pstrcat(p, base_url ? base_url : "",
+                                                "/booking?code=", str(b, "bookingCode"), NULL)));
     if (reason) {
         json_object_set_new(vars, "reason", json_string(reason));
     }
@@ -121,8 +119,8 @@ rz_status_t rz_booking_mail_managers(rz_sess_t *s, apr_pool_t *p, const json_t *
         json_object_set_new(vars, "backofficeUrl",
                             json_string(apr_pstrcat(p, base_url ? base_url : "", "/bookings/",
                                                     str(b, "id"), NULL)));
-        st = rz_outbox_enqueue(s, str(m, "email"), str(m, "preferredLanguage"), "new_booking",
-                               vars, "booking", str(b, "id"));
+        st = rz_outbox_enqueue(s, str(m, "email"), str(m, "preferredLanguage"), "new_booking", vars,
+                               "booking", str(b, "id"));
         json_decref(vars);
         if (st != RZ_OK) {
             return st;
@@ -136,28 +134,26 @@ rz_status_t rz_booking_notify(rz_sess_t *s, apr_pool_t *p, const char *type, con
 {
     const char *code = str(b, "bookingCode"), *unit = str(acc, "name"), *title, *msg;
     const json_t *ci = json_object_get(b, "clientInfo");
-    json_t *data = rz_json_pool_own(
-        p, json_pack("{s:s, s:s, s:s}", "entity", "booking", "entityId", str(b, "id"),
-                     "bookingCode", code));
+    json_t *data = rz_json_pool_own(p, json_pack("{s:s, s:s, s:s}", "entity", "booking", "entityId",
+                                                 str(b, "id"), "bookingCode", code));
     rz_status_t st;
 
     if (strcmp(type, "booking_new") == 0) {
         title = apr_psprintf(p, "New booking %s", code);
-        msg = apr_psprintf(p, "%s %s booked %s from %s to %s.", str(ci, "firstName"),
-                           str(ci, "lastName"), unit, str(b, "checkInDate"),
-                           str(b, "checkOutDate"));
+        msg =
+            apr_psprintf(p, "%s %s booked %s from %s to %s.", str(ci, "firstName"),
+                         str(ci, "lastName"), unit, str(b, "checkInDate"), str(b, "checkOutDate"));
     } else if (strcmp(type, "booking_expired") == 0) {
         title = apr_psprintf(p, "Booking %s expired", code);
         msg = apr_psprintf(p, "Booking %s (%s, %s) was not confirmed in time and was cancelled.",
                            code, unit, str(b, "checkInDate"));
     } else {
         title = apr_psprintf(p, "No-show on booking %s", code);
-        msg = apr_psprintf(p, "%s %s did not arrive for booking %s (%s, %s).",
-                           str(ci, "firstName"), str(ci, "lastName"), code, unit,
-                           str(b, "checkInDate"));
+        msg = apr_psprintf(p, "%s %s did not arrive for booking %s (%s, %s).", str(ci, "firstName"),
+                           str(ci, "lastName"), code, unit, str(b, "checkInDate"));
     }
-    st = rz_notify_role(s, str(b, "establishmentId"), "manager", NULL, type, title, msg, data,
-                        NULL);
+    st =
+        rz_notify_role(s, str(b, "establishmentId"), "manager", NULL, type, title, msg, data, NULL);
     if (st == RZ_OK && staff_too) {
         st = rz_notify_role(s, str(b, "establishmentId"), "staff", NULL, type, title, msg, data,
                             NULL);
@@ -172,8 +168,7 @@ int rz_booking_past_no_show_guard(const json_t *b, const json_t *est, int64_t no
     int64_t day, out;
 
     if (str(pr, "mode") && strcmp(str(pr, "mode"), "hourly") == 0) {
-        return str(b, "checkOut") && rz_datetime_parse(str(b, "checkOut"), &out) == 0
-               && now >= out;
+        return str(b, "checkOut") && rz_datetime_parse(str(b, "checkOut"), &out) == 0 && now >= out;
     }
     rz_est_clock_from_doc(&c, est);
     return str(b, "checkInDate") && rz_date_parse(str(b, "checkInDate"), &day) == 0
@@ -183,12 +178,12 @@ int rz_booking_past_no_show_guard(const json_t *b, const json_t *est, int64_t no
 /* ---- jobs -------------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *to;        /* new status */
-    const char *action;    /* audit action */
-    const char *reason;    /* cancelReason / history reason, or NULL */
-    const char *notify;    /* in-app type */
-    int staff_too;         /* notify staff as well */
-    const char *base_url;  /* for the guest email, or NULL when none is sent */
+    const char *to;       /* new status */
+    const char *action;   /* audit action */
+    const char *reason;   /* cancelReason / history reason, or NULL */
+    const char *notify;   /* in-app type */
+    int staff_too;        /* notify staff as well */
+    const char *base_url; /* for the guest email, or NULL when none is sent */
 } job_change_t;
 
 /* Applies one job change to booking `b` in its own unit of work, re-checking `from` inside it.
@@ -222,8 +217,8 @@ static rz_status_t apply_change(rz_sess_t *s, apr_pool_t *p, const json_t *b, co
     if ((st = rz_store_get(s, ACCOMMODATIONS, str(cur, "accommodationId"), &acc)) == RZ_OK
         && (st = rz_store_get(s, ESTABLISHMENTS, str(cur, "establishmentId"), &est)) == RZ_OK
         && (st = rz_store_update(s, BOOKINGS, str(cur, "id"), &u, -1, &after)) == RZ_OK) {
-        json_t *before = rz_json_pool_own(p, json_deep_copy(cur)), *aft = rz_json_pool_own(
-                                                                        p, json_deep_copy(after));
+        json_t *before = rz_json_pool_own(p, json_deep_copy(cur)),
+               *aft = rz_json_pool_own(p, json_deep_copy(after));
         json_object_del(before, "version");
         json_object_del(aft, "version");
         st = rz_audit_append(s, &system, jc->action, "booking", str(cur, "id"),
@@ -231,12 +226,12 @@ static rz_status_t apply_change(rz_sess_t *s, apr_pool_t *p, const json_t *b, co
                              NULL);
     }
     if (st == RZ_OK && jc->base_url) {
-        st = rz_booking_mail_guest(s, p, "booking_cancelled", after, acc, est,
-                                   strcmp(str(after, "language") ? str(after, "language") : "",
-                                          "en") == 0
-                                       ? "not confirmed in time"
-                                       : "non confirmée à temps",
-                                   jc->base_url);
+        st = rz_booking_mail_guest(
+            s, p, "booking_cancelled", after, acc, est,
+            strcmp(str(after, "language") ? str(after, "language") : "", "en") == 0
+                ? "not confirmed in time"
+                : "non confirmée à temps",
+            jc->base_url);
     }
     if (st == RZ_OK) {
         st = rz_booking_notify(s, p, jc->notify, after, acc, jc->staff_too);
@@ -302,8 +297,8 @@ static rz_status_t run_over(rz_sess_t *s, apr_pool_t *p, const char *status, con
 
 rz_status_t rz_booking_job_expiry(rz_sess_t *s, apr_pool_t *p, const char *base_url, int *done)
 {
-    job_change_t jc = {"cancelled", "booking.expire", "expired", "booking_expired", 1,
-                       base_url ? base_url : ""};
+    job_change_t jc = {"cancelled", "booking.expire",        "expired", "booking_expired",
+                       1,           base_url ? base_url : ""};
     int n = 0;
     rz_status_t st = run_over(s, p, "pending", "expiresAt", 0, 0, &jc, &n);
 

@@ -51,13 +51,15 @@ static const rz_field_t guest_item = {.name = "", .type = RZ_T_OBJECT, .fields =
 #define RZ_BK_SERVER_FIELDS                                                                        \
     {.name = "bookingCode", .flags = RZ_SERVER}, {.name = "clientId", .flags = RZ_SERVER},         \
         {.name = "status", .flags = RZ_SERVER}, {.name = "paymentStatus", .flags = RZ_SERVER},     \
-        {.name = "checkInDate", .flags = RZ_SERVER},                                               \
-        {.name = "checkOutDate", .flags = RZ_SERVER}, {.name = "nights", .flags = RZ_SERVER},      \
-        {.name = "pricing", .flags = RZ_SERVER}, {.name = "invoiceId", .flags = RZ_SERVER},        \
-        {.name = "expiresAt", .flags = RZ_SERVER}, {.name = "cancelReason", .flags = RZ_SERVER},   \
-        {.name = "checkedInAt", .flags = RZ_SERVER},                                               \
+        {.name = "checkInDate", .flags = RZ_SERVER}, {.name = "checkOutDate", .flags = RZ_SERVER}, \
+        {.name = "nights", .flags = RZ_SERVER}, {.name = "pricing", .flags = RZ_SERVER},           \
+        {.name = "invoiceId", .flags = RZ_SERVER}, {.name = "expiresAt", .flags = RZ_SERVER},      \
+        {.name = "cancelReason", .flags = RZ_SERVER}, {.name = "checkedInAt", .flags = RZ_SERVER}, \
         {.name = "checkedOutAt", .flags = RZ_SERVER},                                              \
-        {.name = "statusHistory", .flags = RZ_SERVER}, {.name = "createdBy", .flags = RZ_SERVER}
+        {.name = "statusHistory", .flags = RZ_SERVER},                                             \
+    {                                                                                              \
+        .name = "createdBy", .flags = RZ_SERVER                                                    \
+    }
 
 /* The fields both routes share. */
 #define RZ_BK_COMMON_FIELDS                                                                        \
@@ -65,12 +67,17 @@ static const rz_field_t guest_item = {.name = "", .type = RZ_T_OBJECT, .fields =
         {.name = "checkIn", .type = RZ_T_DATE_OR_DATETIME},                                        \
         {.name = "checkOut", .type = RZ_T_DATE_OR_DATETIME, .flags = RZ_REQ},                      \
         {.name = "numberOfGuests", .type = RZ_T_INT, .flags = RZ_REQ, .min = 1, .max = 50},        \
-        {.name = "clientInfo", .type = RZ_T_OBJECT, .flags = RZ_REQ, .fields = client_info_fields}, \
+        {.name = "clientInfo",                                                                     \
+         .type = RZ_T_OBJECT,                                                                      \
+         .flags = RZ_REQ,                                                                          \
+         .fields = client_info_fields},                                                            \
         {.name = "additionalGuests", .type = RZ_T_ARRAY, .max = 49, .items = &guest_item},         \
         {.name = "arrivalTime", .type = RZ_T_HHMM},                                                \
         {.name = "specialRequests", .type = RZ_T_STRING, .min = 1, .max = 1000},                   \
         {.name = "language", .type = RZ_T_ENUM, .enums = languages},                               \
-        {.name = "marketingOptIn", .type = RZ_T_BOOL}
+    {                                                                                              \
+        .name = "marketingOptIn", .type = RZ_T_BOOL                                                \
+    }
 
 static const rz_field_t backoffice_schema[] = {
     RZ_BK_COMMON_FIELDS,
@@ -100,8 +107,8 @@ static const rz_field_t patch_schema[] = {
     {.name = NULL}};
 
 static const char *const client_info_names[] = {
-    "firstName", "lastName", "email",   "phone",   "idType",      "idNumber", "nationality",
-    "dateOfBirth", "gender", "address", "city", "country", "companyName", NULL};
+    "firstName",   "lastName", "email",   "phone", "idType",  "idNumber",    "nationality",
+    "dateOfBirth", "gender",   "address", "city",  "country", "companyName", NULL};
 
 /* Every clientInfo member present, null when absent (SPEC 2.2 output rule, stored as output). */
 static void complete_client_info(json_t *ci)
@@ -136,15 +143,15 @@ static void check_guests(rz_vctx_t *v, json_t *in)
     }
     if (n >= 1 && (json_int_t)json_array_size(arr) > n - 1) {
         rz_v_fail(v, "additionalGuests",
-                  apr_psprintf(v->pool, "must have at most %" JSON_INTEGER_FORMAT " items",
-                               n - 1));
+                  apr_psprintf(v->pool, "must have at most %" JSON_INTEGER_FORMAT " items", n - 1));
     }
 }
 
 json_t *rz_bk_validate_create(rz_vctx_t *v, const json_t *body, int public_route)
 {
-    json_t *in = rz_validate(v, public_route ? public_schema : backoffice_schema, body,
-                             RZ_V_CREATE), *ci;
+    json_t *in =
+               rz_validate(v, public_route ? public_schema : backoffice_schema, body, RZ_V_CREATE),
+           *ci;
     int walkin;
 
     if (!in) {
@@ -211,10 +218,10 @@ int64_t rz_bk_day(const json_t *b)
 
 json_t *rz_bk_writable(apr_pool_t *p, const json_t *b)
 {
-    static const char *const names[] = {"accommodationId", "checkIn", "checkOut",
-                                        "numberOfGuests", "clientInfo", "additionalGuests",
-                                        "arrivalTime", "specialRequests", "notes", "language",
-                                        "marketingOptIn", NULL};
+    static const char *const names[] = {"accommodationId", "checkIn",         "checkOut",
+                                        "numberOfGuests",  "clientInfo",      "additionalGuests",
+                                        "arrivalTime",     "specialRequests", "notes",
+                                        "language",        "marketingOptIn",  NULL};
     json_t *out = json_object(), *ci;
     const char *k;
     json_t *val, *tmp;

@@ -30,19 +30,18 @@ typedef struct act_t {
 } act_t;
 
 typedef struct {
-    const char *verb;            /* audit verb: booking.<verb> */
-    const char *const *from;     /* states the action applies to, NULL-terminated */
-    const char *to;              /* the new state */
-    const char *mail;            /* guest email template, or NULL */
-    const rz_field_t *schema;    /* body schema */
-    int (*guard)(act_t *a);      /* extra guard/effects before the update; -1 after answering */
+    const char *verb;         /* audit verb: booking.<verb> */
+    const char *const *from;  /* states the action applies to, NULL-terminated */
+    const char *to;           /* the new state */
+    const char *mail;         /* guest email template, or NULL */
+    const rz_field_t *schema; /* body schema */
+    int (*guard)(act_t *a);   /* extra guard/effects before the update; -1 after answering */
     int (*after)(act_t *a, const json_t *updated); /* effects after it; -1 after answering */
 } action_t;
 
 static const rz_field_t empty_schema[] = {{.name = NULL}};
 static const rz_field_t cancel_schema[] = {
-    {.name = "reason", .type = RZ_T_STRING, .flags = RZ_REQ, .min = 1, .max = 500},
-    {.name = NULL}};
+    {.name = "reason", .type = RZ_T_STRING, .flags = RZ_REQ, .min = 1, .max = 500}, {.name = NULL}};
 static const rz_field_t checkin_info_fields[] = {
     {.name = "idType", .type = RZ_T_ENUM, .enums = rz_client_id_types},
     {.name = "idNumber", .type = RZ_T_STRING, .min = 1, .max = 50},
@@ -52,8 +51,7 @@ static const rz_field_t checkin_info_fields[] = {
     {.name = "country", .type = RZ_T_COUNTRY},
     {.name = NULL}};
 static const rz_field_t checkin_schema[] = {
-    {.name = "clientInfo", .type = RZ_T_OBJECT, .fields = checkin_info_fields},
-    {.name = NULL}};
+    {.name = "clientInfo", .type = RZ_T_OBJECT, .fields = checkin_info_fields}, {.name = NULL}};
 
 static const char *const from_pending[] = {"pending", NULL};
 static const char *const from_accepted[] = {"accepted", NULL};
@@ -106,8 +104,7 @@ static int checkin_guard(act_t *a)
     if (a->now < in) {
         rz_timestamp_format(a->now / 60 * 60, now_min);
         st = rz_booking_free(a->w.s, a->rq->pool, rz_bk_str(a->b, "accommodationId"), now_min,
-                             rz_bk_str(a->b, "checkIn"), rz_bk_str(a->b, "id"), &free_,
-                             &conflict);
+                             rz_bk_str(a->b, "checkIn"), rz_bk_str(a->b, "id"), &free_, &conflict);
         if (st != RZ_OK) {
             return rz_write_fail(&a->w, st), -1;
         }
@@ -151,8 +148,8 @@ static int checkout_guard(act_t *a)
 static int checkout_after(act_t *a, const json_t *updated)
 {
     apr_pool_t *p = a->rq->pool;
-    const char *acc_id = rz_bk_str(a->b, "accommodationId"), *est = rz_bk_str(a->b,
-                                                                               "establishmentId");
+    const char *acc_id = rz_bk_str(a->b, "accommodationId"),
+               *est = rz_bk_str(a->b, "establishmentId");
     json_t *acc_after, *c_before = NULL, *c_after = NULL;
     rz_update_t u = {rz_json_pool_own(p, json_pack("{s:s, s:s}", "housekeepingStatus", "dirty",
                                                    "updatedAt", a->now_ts)),
@@ -165,18 +162,17 @@ static int checkout_after(act_t *a, const json_t *updated)
             json_t *before = rz_bk_audit_doc(p, a->u.acc), *after = rz_bk_audit_doc(p, acc_after);
             json_object_del(before, "nameKey");
             json_object_del(after, "nameKey");
-            st = rz_write_audit(&a->w, "accommodation.update", "accommodation", acc_id, est,
-                                before, after, NULL);
+            st = rz_write_audit(&a->w, "accommodation.update", "accommodation", acc_id, est, before,
+                                after, NULL);
         }
     }
     if (st == RZ_OK) {
-        st = rz_client_record_stay(
-            a->w.s, p, rz_bk_str(a->b, "clientId"),
-            json_integer_value(rz_json_path_get(updated, "pricing.total")), a->now_ts,
-            &c_before, &c_after);
+        st = rz_client_record_stay(a->w.s, p, rz_bk_str(a->b, "clientId"),
+                                   json_integer_value(rz_json_path_get(updated, "pricing.total")),
+                                   a->now_ts, &c_before, &c_after);
         if (st == RZ_OK) {
-            st = rz_write_audit(&a->w, "client.update", "client", rz_bk_str(a->b, "clientId"),
-                                est, c_before, c_after, NULL);
+            st = rz_write_audit(&a->w, "client.update", "client", rz_bk_str(a->b, "clientId"), est,
+                                c_before, c_after, NULL);
         } else if (st == RZ_NOT_FOUND) {
             st = RZ_OK; /* the client was deleted: nothing to count */
         }
@@ -212,9 +208,9 @@ static const action_t checkout_action = {"checkout",   from_checked_in, "complet
                                          empty_schema, checkout_guard,  checkout_after};
 static const action_t no_show_action = {"no_show",    from_confirmed, "no_show", NULL,
                                         empty_schema, no_show_guard,  NULL};
-static const action_t cancel_action = {"cancel",      from_cancellable, "cancelled",
-                                       "booking_cancelled", cancel_schema,
-                                       cancel_guard,  NULL};
+static const action_t cancel_action = {
+    "cancel",      from_cancellable, "cancelled", "booking_cancelled",
+    cancel_schema, cancel_guard,     NULL};
 
 /* ---- the runner ---------------------------------------------------------------------------- */
 
@@ -287,8 +283,7 @@ static int run_action(rz_req_t *rq, const action_t *d)
     }
     if ((st = rz_store_get(a.w.s, RZ_ACCOMMODATIONS, rz_bk_str(b, "accommodationId"), &a.u.acc))
             != RZ_OK
-        || (st = rz_store_get(a.w.s, RZ_ESTABLISHMENTS, rz_bk_str(b, "establishmentId"),
-                              &a.u.est))
+        || (st = rz_store_get(a.w.s, RZ_ESTABLISHMENTS, rz_bk_str(b, "establishmentId"), &a.u.est))
                != RZ_OK) {
         return rz_write_fail(&a.w, st);
     }
@@ -299,8 +294,8 @@ static int run_action(rz_req_t *rq, const action_t *d)
     if (apply(&a, d, &updated) != 0 || rz_write_commit(&a.w) != 0) {
         return OK;
     }
-    return rz_respond_data(rq->r, HTTP_OK,
-                           rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est), NULL);
+    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est),
+                           NULL);
 }
 
 int rz_h_booking_accept(rz_req_t *rq)

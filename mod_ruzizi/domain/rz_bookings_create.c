@@ -74,8 +74,8 @@ static json_t *new_doc(create_t *c, const char *now)
     char exp[21];
 
     if (!lang) {
-        lang = rz_bk_str(c->u.est, "defaultLanguage") ? rz_bk_str(c->u.est, "defaultLanguage")
-                                                        : "fr";
+        lang =
+            rz_bk_str(c->u.est, "defaultLanguage") ? rz_bk_str(c->u.est, "defaultLanguage") : "fr";
     }
     json_object_set(doc, "establishmentId", json_object_get(c->u.acc, "establishmentId"));
     json_object_set(doc, "accommodationId", json_object_get(in, "accommodationId"));
@@ -87,8 +87,7 @@ static json_t *new_doc(create_t *c, const char *now)
     json_object_set(doc, "clientInfo", json_object_get(in, "clientInfo"));
     json_object_set(doc, "additionalGuests", json_object_get(in, "additionalGuests"));
     json_object_set(doc, "arrivalTime", rz_json_path_get(in, "arrivalTime") ?: json_null());
-    json_object_set(doc, "specialRequests",
-                    rz_json_path_get(in, "specialRequests") ?: json_null());
+    json_object_set(doc, "specialRequests", rz_json_path_get(in, "specialRequests") ?: json_null());
     json_object_set(doc, "notes", rz_json_path_get(in, "notes") ?: json_null());
     json_object_set_new(doc, "language", json_string(lang));
     json_object_set(doc, "marketingOptIn", json_object_get(in, "marketingOptIn"));
@@ -118,8 +117,8 @@ static rz_status_t announce(create_t *c, rz_write_t *w, const json_t *doc)
     rz_status_t st = RZ_OK;
 
     if (c->public_route) {
-        st = rz_booking_mail_guest(w->s, c->rq->pool, "booking_received", doc, c->u.acc,
-                                   c->u.est, NULL, base);
+        st = rz_booking_mail_guest(w->s, c->rq->pool, "booking_received", doc, c->u.acc, c->u.est,
+                                   NULL, base);
         if (st == RZ_OK) {
             st = rz_booking_mail_managers(w->s, c->rq->pool, doc, c->u.acc, c->u.est, base);
         }
@@ -144,11 +143,10 @@ static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
     json_t *created = NULL, *doc = new_doc(c, rz_bk_now(rq));
     rz_status_t st;
 
-    st = rz_client_link(w->s, rq->pool, est, json_object_get(c->in, "clientInfo"),
-                        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular",
-                        rz_bk_str(doc, "language"),
-                        json_is_true(json_object_get(c->in, "marketingOptIn")), &client_id,
-                        &created);
+    st = rz_client_link(
+        w->s, rq->pool, est, json_object_get(c->in, "clientInfo"),
+        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular", rz_bk_str(doc, "language"),
+        json_is_true(json_object_get(c->in, "marketingOptIn")), &client_id, &created);
     if (st == RZ_OK && created) {
         json_t *a = rz_bk_audit_doc(rq->pool, created);
         json_object_del(a, "emailKey");
@@ -183,8 +181,9 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     int free_ = 0, nkeys;
 
     keys[0] = rz_acc_key(rq->pool, acc_id);
-    nkeys = 1 + rz_client_keys(rq->pool, rz_bk_str(c->u.acc, "establishmentId"),
-                               rz_bk_str(ci, "email"), rz_bk_str(ci, "phone"), keys + 1);
+    nkeys = 1
+            + rz_client_keys(rq->pool, rz_bk_str(c->u.acc, "establishmentId"),
+                             rz_bk_str(ci, "email"), rz_bk_str(ci, "phone"), keys + 1);
     rz_timestamp_format(c->stay.check_in, in_ts);
     rz_timestamp_format(c->stay.check_out, out_ts);
     /* A stay already taken needs no unit of work: of many requests racing for one unit, the
@@ -230,9 +229,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     }
     apr_table_setn(rq->r->err_headers_out, "Location",
                    apr_pstrcat(rq->pool, "/api/bookings/", rz_bk_str(doc, "id"), NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_booking_view(rq->pool, s, doc, c->u.acc,
-                                                                c->u.est),
-                           NULL);
+    return rz_respond_data(rq->r, HTTP_CREATED,
+                           rz_booking_view(rq->pool, s, doc, c->u.acc, c->u.est), NULL);
 }
 
 /* (9a) of SPEC 8.2 for public bookings: per IP, then per guest email (else phone). */
@@ -283,19 +281,20 @@ static int create_booking(rz_req_t *rq, int public_route)
     if (public_route && public_limits(rq, c.in) != 0) {
         return OK;
     }
-    if (rz_bk_unit_load(rq, s, rz_bk_str(c.in, "accommodationId"), !public_route,
-                        "accommodationId", &c.u)
+    if (rz_bk_unit_load(rq, s, rz_bk_str(c.in, "accommodationId"), !public_route, "accommodationId",
+                        &c.u)
             != 0
         || (public_route && !public_scope_ok(&c))) {
         return OK;
     }
     max = json_integer_value(rz_json_path_get(c.u.acc, "capacity.maxGuests"));
     if (json_integer_value(json_object_get(c.in, "numberOfGuests")) > max) {
-        return rz_respond_validation(
-            rq->r, detail1(rq, "numberOfGuests",
-                           apr_psprintf(rq->pool, "must be at most %" JSON_INTEGER_FORMAT
-                                                  " (the accommodation's capacity)",
-                                        max)));
+        return rz_respond_validation(rq->r,
+                                     detail1(rq, "numberOfGuests",
+                                             apr_psprintf(rq->pool,
+                                                          "must be at most %" JSON_INTEGER_FORMAT
+                                                          " (the accommodation's capacity)",
+                                                          max)));
     }
     c.status = public_route ? "pending" : rz_bk_str(c.in, "initialStatus");
     if (!public_route && strcmp(rz_bk_str(c.in, "bookingType"), "walkin") == 0) {

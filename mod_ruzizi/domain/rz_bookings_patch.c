@@ -14,13 +14,13 @@
 #include "http/rz_response.h"
 
 /* The writable fields (SPEC 4.5) and which of them a checked_in booking still accepts. */
-static const char *const writable[] = {"accommodationId", "checkIn", "checkOut", "numberOfGuests",
-                                       "clientInfo", "additionalGuests", "arrivalTime",
-                                       "specialRequests", "notes", "language", "marketingOptIn",
-                                       NULL};
-static const char *const in_house_ok[] = {"checkOut", "numberOfGuests", "additionalGuests",
-                                          "clientInfo", "arrivalTime", "specialRequests", "notes",
-                                          "language", NULL};
+static const char *const writable[] = {"accommodationId", "checkIn",         "checkOut",
+                                       "numberOfGuests",  "clientInfo",      "additionalGuests",
+                                       "arrivalTime",     "specialRequests", "notes",
+                                       "language",        "marketingOptIn",  NULL};
+static const char *const in_house_ok[] = {"checkOut",   "numberOfGuests", "additionalGuests",
+                                          "clientInfo", "arrivalTime",    "specialRequests",
+                                          "notes",      "language",       NULL};
 static const char *const open_states[] = {"pending", "accepted", "confirmed", NULL};
 
 typedef struct {
@@ -77,10 +77,10 @@ static int diff_fields(patch_t *p)
             continue;
         }
         if (!in_list(open_states, status) && !in_list(in_house_ok, writable[i])) {
-            rz_respond_error(p->rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
-                             apr_psprintf(p->rq->pool, "%s cannot be changed in state %s",
-                                          writable[i], status),
-                             detail1(p->rq, writable[i], "not changeable in this state"));
+            rz_respond_error(
+                p->rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+                apr_psprintf(p->rq->pool, "%s cannot be changed in state %s", writable[i], status),
+                detail1(p->rq, writable[i], "not changeable in this state"));
             return -1;
         }
         json_object_set(p->set, writable[i], now ? (json_t *)now : json_null());
@@ -93,8 +93,8 @@ static int diff_fields(patch_t *p)
 static int stay_fields(patch_t *p, rz_sess_t *s)
 {
     rz_req_t *rq = p->rq;
-    const char *acc_id = rz_bk_str(p->merged, "accommodationId"), *status = rz_bk_str(p->b,
-                                                                                     "status");
+    const char *acc_id = rz_bk_str(p->merged, "accommodationId"),
+               *status = rz_bk_str(p->b, "status");
     const char *in = rz_bk_str(p->merged, "checkIn"), *out = rz_bk_str(p->merged, "checkOut");
     int unit_changed = strcmp(acc_id, rz_bk_str(p->b, "accommodationId")) != 0;
     int64_t t_old, t_new;
@@ -115,8 +115,8 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     }
     if (json_integer_value(json_object_get(p->merged, "numberOfGuests"))
         > json_integer_value(rz_json_path_get(p->u.acc, "capacity.maxGuests"))) {
-        rz_respond_validation(rq->r, detail1(rq, "numberOfGuests",
-                                             "must be at most the accommodation's capacity"));
+        rz_respond_validation(
+            rq->r, detail1(rq, "numberOfGuests", "must be at most the accommodation's capacity"));
         return -1;
     }
     /* a date and the stored datetime it resolves to are the same stay */
@@ -138,8 +138,7 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     if (!p->stay_changed) {
         return 0;
     }
-    if (!json_is_null(json_object_get(p->b, "invoiceId"))
-        && json_object_get(p->b, "invoiceId")) {
+    if (!json_is_null(json_object_get(p->b, "invoiceId")) && json_object_get(p->b, "invoiceId")) {
         rz_respond_error(rq->r, HTTP_CONFLICT, "INVOICE_EXISTS",
                          "The booking has an invoice: its stay cannot change",
                          detail1(rq, "invoiceId", rz_bk_str(p->b, "invoiceId")));
@@ -203,8 +202,7 @@ static int write_patch(patch_t *p, rz_sess_t *s)
                          json_integer_value(json_object_get(cur, "version")), &after);
     if (st == RZ_OK) {
         st = rz_write_audit(&w, "booking.update", "booking", id, rz_bk_str(cur, "establishmentId"),
-                            rz_bk_audit_doc(rq->pool, cur), rz_bk_audit_doc(rq->pool, after),
-                            NULL);
+                            rz_bk_audit_doc(rq->pool, cur), rz_bk_audit_doc(rq->pool, after), NULL);
     }
     if (st != RZ_OK) {
         return rz_write_fail(&w, st);
@@ -252,8 +250,7 @@ int rz_h_booking_patch(rz_req_t *rq)
         return OK;
     }
     if (json_object_size(p.set) == 0) { /* nothing changes: 200, no write, no audit */
-        return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc,
-                                                               p.u.est),
+        return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc, p.u.est),
                                NULL);
     }
     return write_patch(&p, s);

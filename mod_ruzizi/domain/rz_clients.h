@@ -47,8 +47,7 @@ rz_status_t rz_client_link(rz_sess_t *s, apr_pool_t *p, const char *est, const j
  * lastStayAt := checked_out_at. *before and *after (may be NULL; owned by `p`) receive the client
  * document around the change, for the audit entry client.update. RZ_NOT_FOUND if the client is
  * gone. */
-rz_status_t rz_client_record_stay(rz_sess_t *s, apr_pool_t *p, const char *client_id,
-                                  int64_t total, const char *checked_out_at, json_t **before,
-                                  json_t **after);
+rz_status_t rz_client_record_stay(rz_sess_t *s, apr_pool_t *p, const char *client_id, int64_t total,
+                                  const char *checked_out_at, json_t **before, json_t **after);
 
 #endif

@@ -87,8 +87,8 @@ static int run_bookings(rz_jobs_t *j, rz_sess_t *s, const char **result, int exp
     if (done || st != RZ_OK) {
         ap_log_error(APLOG_MARK, st == RZ_OK ? APLOG_INFO : APLOG_WARNING, 0, j->s,
                      RZ_LOGNO(00604) "%s: %d bookings changed%s%s",
-                     expiry ? "booking_expiry" : "no_show", done, st == RZ_OK ? "" : ", store: ",
-                     st == RZ_OK ? "" : rz_store_last_error(s));
+                     expiry ? "booking_expiry" : "no_show", done,
+                     st == RZ_OK ? "" : ", store: ", st == RZ_OK ? "" : rz_store_last_error(s));
     }
     apr_pool_destroy(p);
     return st == RZ_OK;
