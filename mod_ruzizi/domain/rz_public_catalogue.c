@@ -74,6 +74,11 @@ static json_t *public_accommodation(rz_req_t *rq, const json_t *acc)
     return out;
 }
 
+json_t *rz_public_accommodation_view(rz_req_t *rq, const json_t *acc)
+{
+    return public_accommodation(rq, acc);
+}
+
 static int is_active(const json_t *est)
 {
     return json_is_true(json_object_get(est, "isActive"));

@@ -33,4 +33,8 @@ int rz_h_public_accommodations_list(rz_req_t *rq);
  * out_of_service, or its establishment is missing or inactive (identical bodies). */
 int rz_h_public_accommodation_get(rz_req_t *rq);
 
+/* The PublicAccommodation (SPEC 4.4) of a stored unit, as the catalogue shows it (also used by
+ * the availability offers). Owned by rq->pool. */
+json_t *rz_public_accommodation_view(rz_req_t *rq, const json_t *acc);
+
 #endif

@@ -79,6 +79,23 @@ OBJECT_OF_B = {
     "/api/audit/entity/{entity}/{id}": lambda w: w["users"][("ST", "B")],
     "/api/accommodations/{id}": lambda w: w["accommodation_of_B"],
     "/api/images/{id}": lambda w: w["image_of_B"],
+    "/api/clients/{id}": lambda w: w.get("client_of_B") or w.setdefault(
+        "client_of_B", storedirect.insert(w["srv"], "clients", {
+            "establishmentId": w["B"], "personalInfo": {"firstName": "Client", "lastName": "B",
+                                                        "phone": "+25779000000"},
+            "classification": "regular", "createdAt": "2026-01-01T00:00:00Z",
+            "updatedAt": "2026-01-01T00:00:00Z"})),
+    "/api/bookings/{id}": lambda w: w.get("booking_of_B") or w.setdefault(
+        "booking_of_B", storedirect.insert(w["srv"], "bookings", {
+            "bookingCode": "RZ-B0B0-B0B0", "establishmentId": w["B"],
+            "accommodationId": w["accommodation_of_B"], "clientId": None,
+            "bookingType": "onsite", "status": "confirmed", "paymentStatus": "unpaid",
+            "checkIn": "2030-01-01T12:00:00Z", "checkOut": "2030-01-02T09:00:00Z",
+            "checkInDate": "2030-01-01", "checkOutDate": "2030-01-02", "nights": 1,
+            "numberOfGuests": 1, "clientInfo": {"firstName": "Guest", "lastName": "B",
+                                                "phone": "+25779000000"},
+            "additionalGuests": [], "statusHistory": [], "invoiceId": None,
+            "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"})),
     # public routes have no establishment scope: the test skips them (no M/ST in their access)
     "/api/public/establishments/{id}": lambda w: w["B"],
     "/api/public/accommodations/{id}": lambda w: w["accommodation_of_B"],
@@ -101,11 +118,18 @@ def fill(path, ident):
 VALID_BODY = {
     ("POST", "/api/users/{id}/password"): {"newPassword": "another-pass-1"},
     ("PATCH", "/api/accommodations/{id}/housekeeping"): {"housekeepingStatus": "dirty"},
+    ("POST", "/api/bookings/{id}/cancel"): {"reason": "isolation test"},
+}
+
+
+# query strings that pass validation, for the GET routes with required parameters
+VALID_QUERY = {
+    ("GET", "/api/accommodations/{id}/calendar"): {"from": "2030-01-01", "to": "2030-01-31"},
 }
 
 
 def call(srv, method, path, headers, pattern=None):
-    kw = {"headers": headers}
+    kw = {"headers": headers, "params": VALID_QUERY.get((method, pattern))}
     if method in ("POST", "PATCH"):
         kw["json"] = VALID_BODY.get((method, pattern), {})
     return srv.request(method, path, **kw)
