@@ -58,11 +58,12 @@ void rz_shm_epoch_bump(void);
  * server (the JobLease documents still decide between servers sharing a store). */
 int rz_shm_job_runner(void);
 
-/* The write gate of one server (MongoDB store): units of work of all httpd processes pass it one
- * at a time, so concurrent writers wait here, on shared memory, instead of polling lease documents
- * in the store (SPEC 6.1: fifty requests for one unit at once would otherwise flood the server with
- * lease polls). Units of work already serialise chain-wide on the audit key, so the gate costs no
- * parallelism; between servers sharing a store the store leases still decide. A gate held by a
+/* The write gate of one server: units of work of all httpd processes pass it one at a time, so
+ * concurrent writers wait here, on shared memory, instead of in the store (SQLite's busy handler
+ * sleeps up to 100 ms between tries, leaving the lock idle; MongoDB waiters poll lease documents,
+ * and fifty requests for one unit at once flooded the test server with polls). Units of work
+ * already serialise chain-wide on the audit key (and SQLite serialises every writer), so the gate
+ * costs no parallelism; between servers sharing a store the store still decides. A gate held by a
  * process that died is taken over. Returns 1 with *token set (0 when there is no segment), or 0
  * after `timeout_ms` (the caller answers 503). Call rz_shm_gate_leave(*token) exactly once. */
 int rz_shm_gate_enter(int timeout_ms, apr_uint32_t *token);

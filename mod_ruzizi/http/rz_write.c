@@ -36,7 +36,7 @@ int rz_write_gate(rz_req_t *rq)
     rz_srv_conf_t *sc = rz_config_server(rq->r->server);
     apr_uint32_t token;
 
-    if (rq->gate_held || !sc->store || strcmp(rz_store_backend(sc->store), "mongodb") != 0) {
+    if (rq->gate_held || !sc->store) {
         return 0;
     }
     if (!rz_shm_gate_enter(RZ_GATE_WAIT_MS, &token)) {

@@ -12,7 +12,7 @@
 
 typedef struct {
     const char *coll;
-    rz_index_def_t idx[6];
+    rz_index_def_t idx[8];
     int nidx;
 } mig_coll_t;
 
@@ -82,10 +82,11 @@ static const mig_coll_t m4_colls[] = {
      {{"bookings_code", {"bookingCode", NULL}, 1},
       {"bookings_unit", {"accommodationId", "status", "checkIn", NULL}, 0},
       {"bookings_establishment", {"establishmentId", "createdAt", NULL}, 0},
+      {"bookings_open", {"establishmentId", "status", "checkIn", NULL}, 0},
       {"bookings_checkin_date", {"establishmentId", "checkInDate", NULL}, 0},
       {"bookings_client", {"clientId", "checkIn", NULL}, 0},
       {"bookings_status_expiry", {"status", "expiresAt", NULL}, 0}},
-     6},
+     7},
     {"clients",
      {{"clients_email", {"establishmentId", "emailKey", NULL}, 1},
       {"clients_phone", {"establishmentId", "personalInfo.phone", NULL}, 0},

@@ -114,11 +114,36 @@ static void q_eq(sq_q_t *q, const char *val, const char *type, const json_t *v)
     rz_sq_q_add(q, apr_pstrcat(q->p, " AND ", type, " IN ", type_set(v), ")", NULL));
 }
 
+/* 1 when every item of `arr` is a string (and there is at least one). */
+static int all_strings(const json_t *arr)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach (arr, i, v) {
+        if (!json_is_string(v)) {
+            return 0;
+        }
+    }
+    return json_array_size(arr) > 0;
+}
+
 static void q_in(sq_q_t *q, const char *val, const char *type, const json_t *arr)
 {
     size_t i;
     json_t *v;
 
+    if (all_strings(arr)) { /* a real IN, which an index on the field can serve (status lists) */
+        rz_sq_q_add(q, apr_pstrcat(q->p, "(", val, " IN (", NULL));
+        json_array_foreach (arr, i, v) {
+            if (i > 0) {
+                rz_sq_q_add(q, ",");
+            }
+            q_val(q, v);
+        }
+        rz_sq_q_add(q, apr_pstrcat(q->p, ") AND ", type, " = 'text')", NULL));
+        return;
+    }
     rz_sq_q_add(q, "(0");
     json_array_foreach (arr, i, v) {
         rz_sq_q_add(q, " OR ");
