@@ -4,10 +4,14 @@ the same run on the same server (absolute numbers on a shared machine mean littl
 test suite and never a pass/fail check.
 
 usage: RUZIZI_BUILD_DIR=build/test tests/bench/run.py [--seconds 5] [--connections 16]
-(needs a test build: configure --enable-test-hooks, for the `ruzizi-trivial` handler)"""
+       [--bookings | --bookings-only] [--quick] [--skip-10x]
+(needs a test build: configure --enable-test-hooks, for the `ruzizi-trivial` handler)
+--bookings adds the booking figures of tests/bench/bookings.py (availability at 100k and 1M
+bookings, POST /api/bookings throughput and an overlap check); --bookings-only runs just those."""
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,8 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 import harness  # noqa: E402
 import identity  # noqa: E402
 
+import bookings  # noqa: E402  (tests/bench/bookings.py)
+
 UNLIMITED = "".join(f"RuziziRateLimit {s} 1000000/s 1000000\n" for s in (
     "api", "login-ip", "login-email", "refresh-ip"))
+UNLIMITED += "RuziziRateLimit availability-ip 1000000/min\n"  # bookings.py
 
 
 def wrk(url, seconds, connections, headers=(), script=None):
@@ -77,7 +84,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--bookings", action="store_true", help="also the booking figures")
+    ap.add_argument("--bookings-only", action="store_true", help="only the booking figures")
+    ap.add_argument("--quick", action="store_true", help="bookings: 10k/100k instead of 100k/1M")
+    ap.add_argument("--skip-10x", action="store_true", help="bookings: no 10x data figure")
+    ap.add_argument("--bookings-seed", type=int, default=1)
+    ap.add_argument("--keep-data", action="store_true", help="bookings: keep the bench store")
     args = ap.parse_args()
+    if args.quick and args.seconds == 5:
+        args.seconds = 3
     work = Path(tempfile.mkdtemp(prefix="ruzizi-bench-"))
     ca = harness.TlsCA(work)
     data = harness.make_tmpdir("ruzizi-bench-data-")
@@ -91,6 +106,9 @@ def main():
         identity.create_admin(srv, "bench@example.com", "bench-pass-1")
         token = identity.login(srv, "bench@example.com", "bench-pass-1")["tokens"]["accessToken"]
         s, c = args.seconds, args.connections
+        if args.bookings_only:
+            bookings.run(srv, token, args, work)
+            return
         base, base_p99, _ = wrk(srv.url("/bench-trivial"), s, c)
         print(f"trivial handler           {base:9.0f} req/s  p99 {base_p99:7.2f} ms   (1.00)")
         rps, p99, bad = wrk(srv.url("/api/auth/me"), s, c,
@@ -118,8 +136,12 @@ def main():
         print(f"POST /api/auth/login      {rps:9.1f} req/s  p99 {p99:7.2f} ms   "
               f"({rps / cores:.1f} per core on {cores} cores; argon2id-bound; "
               f"503 SERVER_BUSY/other non-2xx: {bad})")
+        if args.bookings:
+            bookings.run(srv, token, args, work)
     finally:
         srv.stop()
+        if (args.bookings or args.bookings_only) and not args.keep_data:
+            shutil.rmtree(data, ignore_errors=True)  # this run's own store (GBs with bookings)
 
 
 if __name__ == "__main__":
