@@ -72,37 +72,9 @@ json_t *rz_accommodation_view(apr_pool_t *p, const json_t *acc)
 
 /* ---- reads ----------------------------------------------------------------------------------- */
 
-static void not_found(rz_req_t *rq)
-{
-    rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found", NULL);
-}
-
 int rz_acc_load(rz_req_t *rq, rz_sess_t **s, json_t **acc)
 {
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st;
-
-    if (!rz_id_valid(id)) {
-        not_found(rq);
-        return -1;
-    }
-    if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
-        return -1;
-    }
-    if ((st = rz_store_get(*s, RZ_ACCOMMODATIONS, id, acc)) != RZ_OK) {
-        if (st == RZ_NOT_FOUND) {
-            not_found(rq);
-        } else {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
-        }
-        return -1;
-    }
-    if (!rz_auth_in_scope(rq, json_string_value(json_object_get(*acc, "establishmentId")))) {
-        not_found(rq);
-        return -1;
-    }
-    return 0;
+    return rz_auth_load_scoped(rq, RZ_ACCOMMODATIONS, "Accommodation", s, acc);
 }
 
 int rz_h_accommodation_get(rz_req_t *rq)

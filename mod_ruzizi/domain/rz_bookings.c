@@ -201,37 +201,9 @@ static json_t *views_of(apr_pool_t *p, rz_sess_t *s, const json_t *found)
 
 /* ---- lookups --------------------------------------------------------------------------------- */
 
-static void not_found(rz_req_t *rq)
-{
-    rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Booking not found", NULL);
-}
-
 int rz_booking_load(rz_req_t *rq, rz_sess_t **s, json_t **b)
 {
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st;
-
-    if (!rz_id_valid(id)) {
-        not_found(rq);
-        return -1;
-    }
-    if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
-        return -1;
-    }
-    if ((st = rz_store_get(*s, RZ_BOOKINGS, id, b)) != RZ_OK) {
-        if (st == RZ_NOT_FOUND) {
-            not_found(rq);
-        } else {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
-        }
-        return -1;
-    }
-    if (!rz_auth_in_scope(rq, str_of(*b, "establishmentId"))) {
-        not_found(rq);
-        return -1;
-    }
-    return 0;
+    return rz_auth_load_scoped(rq, RZ_BOOKINGS, "Booking", s, b);
 }
 
 /* The blocking statuses as a JSON array owned by `p`. */

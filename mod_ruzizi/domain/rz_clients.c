@@ -80,37 +80,9 @@ json_t *rz_client_view(apr_pool_t *p, rz_sess_t *s, const json_t *c)
 
 /* ---- reads ----------------------------------------------------------------------------------- */
 
-static void not_found(rz_req_t *rq)
-{
-    rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
-}
-
 int rz_client_load(rz_req_t *rq, rz_sess_t **s, json_t **c)
 {
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st;
-
-    if (!rz_id_valid(id)) {
-        not_found(rq);
-        return -1;
-    }
-    if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
-        return -1;
-    }
-    if ((st = rz_store_get(*s, RZ_CLIENTS, id, c)) != RZ_OK) {
-        if (st == RZ_NOT_FOUND) {
-            not_found(rq);
-        } else {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
-        }
-        return -1;
-    }
-    if (!rz_auth_in_scope(rq, str(*c, "establishmentId"))) {
-        not_found(rq);
-        return -1;
-    }
-    return 0;
+    return rz_auth_load_scoped(rq, RZ_CLIENTS, "Client", s, c);
 }
 
 int rz_h_client_get(rz_req_t *rq)

@@ -9,6 +9,7 @@
 #include "apr_thread_mutex.h"
 #include "http_protocol.h"
 
+#include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "http/rz_response.h"
@@ -268,4 +269,33 @@ int rz_auth_in_scope(const rz_req_t *rq, const char *est_id)
         return 1;
     }
     return est_id && rq->who->est_id && strcmp(est_id, rq->who->est_id) == 0;
+}
+
+int rz_auth_load_scoped(rz_req_t *rq, const char *coll, const char *what, rz_sess_t **s,
+                        json_t **doc)
+{
+    const char *id = rz_req_param(rq, 0);
+    rz_status_t st = RZ_NOT_FOUND;
+
+    if (rz_id_valid(id)) {
+        if ((st = rz_req_store(rq, s)) != RZ_OK) {
+            rz_respond_store_error(rq->r, st, NULL);
+            return -1;
+        }
+        st = rz_store_get(*s, coll, id, doc);
+        if (st == RZ_OK
+            && !rz_auth_in_scope(rq, json_string_value(json_object_get(*doc, "establishmentId")))) {
+            st = RZ_NOT_FOUND;
+        }
+    }
+    if (st == RZ_NOT_FOUND) {
+        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND",
+                         apr_pstrcat(rq->pool, what, " not found", NULL), NULL);
+        return -1;
+    }
+    if (st != RZ_OK) {
+        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        return -1;
+    }
+    return 0;
 }

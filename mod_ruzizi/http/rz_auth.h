@@ -35,6 +35,14 @@ int rz_auth_authenticate(rz_req_t *rq);
 /* 1 when the caller may see objects of establishment `est_id` (super_admin: all; others: own). */
 int rz_auth_in_scope(const rz_req_t *rq, const char *est_id);
 
+/* Step (10) of SPEC 2.3 for a route's object: loads the document of path parameter 0 from
+ * collection `coll` and checks the caller's scope on its establishmentId (SPEC 3.2). Returns 0
+ * with *s and *doc (owned by the session pool) set, or -1 after answering 404 NOT_FOUND with the
+ * message "<what> not found" (one body for a malformed id, a missing one and another
+ * establishment's) or the store error (503). */
+int rz_auth_load_scoped(rz_req_t *rq, const char *coll, const char *what, rz_sess_t **s,
+                        json_t **doc);
+
 /* child_init: the per-process cache of authenticated users (5 s, invalidated by any write). */
 void rz_auth_child_init(apr_pool_t *pchild);
 
