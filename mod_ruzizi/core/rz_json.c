@@ -192,3 +192,15 @@ int rz_json_path_set_new(json_t *root, const char *path, json_t *value)
         p = dot + 1;
     }
 }
+
+json_t *rz_json_pick(const json_t *src, const char *const *keys)
+{
+    json_t *out = json_object(), *val;
+    int i;
+
+    for (i = 0; keys[i]; i++) {
+        val = json_object_get(src, keys[i]);
+        json_object_set_new(out, keys[i], val ? json_deep_copy(val) : json_null());
+    }
+    return out;
+}

@@ -35,6 +35,10 @@ int rz_json_depth(const json_t *v);
 /* Dotted-path helpers: "a.b.c". get returns a borrowed reference or NULL. set creates intermediate
  * objects as needed and steals `value`; returns 0 on success, -1 if a non-object is in the way. */
 json_t *rz_json_path_get(const json_t *root, const char *path);
+
+/* A new object (the caller owns the reference) holding exactly the members `keys` (NULL-terminated)
+ * of `src` (may be NULL or not an object), deep-copied; absent ones are null (SPEC 2.2). */
+json_t *rz_json_pick(const json_t *src, const char *const *keys);
 int rz_json_path_set_new(json_t *root, const char *path, json_t *value);
 
 #endif

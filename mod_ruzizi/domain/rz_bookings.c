@@ -70,20 +70,6 @@ static const char *const client_info_fields[] = {
     "firstName",   "lastName", "email",   "phone", "idType",  "idNumber",    "nationality",
     "dateOfBirth", "gender",   "address", "city",  "country", "companyName", NULL};
 
-/* A new object holding exactly `keys` of `src` (may be NULL or not an object), absent ones null.
- */
-static json_t *pick(const json_t *src, const char *const *keys)
-{
-    json_t *out = json_object(), *val;
-    int i;
-
-    for (i = 0; keys[i]; i++) {
-        val = json_object_get(src, keys[i]);
-        json_object_set_new(out, keys[i], val ? json_deep_copy(val) : json_null());
-    }
-    return out;
-}
-
 static const char *str_of(const json_t *doc, const char *key)
 {
     return json_string_value(json_object_get(doc, key));
@@ -96,24 +82,24 @@ static json_t *build_view(apr_pool_t *p, const json_t *b, const json_t *acc, con
     static const char *const acc_brief[] = {"id", "name", "type", "pricingMode", NULL};
     static const char *const est_brief[] = {"id", "name", NULL};
     static const char *const inv_brief[] = {"id", "invoiceNumber", "status", "balance", NULL};
-    json_t *out = rz_json_pool_own(p, pick(b, booking_fields)), *emb;
+    json_t *out = rz_json_pool_own(p, rz_json_pick(b, booking_fields)), *emb;
 
     json_object_set_new(out, "clientInfo",
-                        pick(json_object_get(b, "clientInfo"), client_info_fields));
+                        rz_json_pick(json_object_get(b, "clientInfo"), client_info_fields));
     if (!json_is_array(json_object_get(out, "additionalGuests"))) {
         json_object_set_new(out, "additionalGuests", json_array());
     }
     if (!json_is_array(json_object_get(out, "statusHistory"))) {
         json_object_set_new(out, "statusHistory", json_array());
     }
-    emb = pick(acc, acc_brief);
+    emb = rz_json_pick(acc, acc_brief);
     json_object_set_new(emb, "id", json_deep_copy(json_object_get(out, "accommodationId")));
     json_object_set_new(out, "accommodation", emb);
-    emb = pick(est, est_brief);
+    emb = rz_json_pick(est, est_brief);
     json_object_set_new(emb, "id", json_deep_copy(json_object_get(out, "establishmentId")));
     json_object_set_new(out, "establishment", emb);
     json_object_set_new(out, "invoice",
-                        inv && str_of(b, "invoiceId") ? pick(inv, inv_brief) : json_null());
+                        inv && str_of(b, "invoiceId") ? rz_json_pick(inv, inv_brief) : json_null());
     return out;
 }
 
@@ -492,7 +478,7 @@ static json_t *calendar_entry(apr_pool_t *p, const json_t *b)
 {
     static const char *const fields[] = {"id",       "bookingCode", "status",       "checkIn",
                                          "checkOut", "checkInDate", "checkOutDate", NULL};
-    json_t *out = rz_json_pool_own(p, pick(b, fields));
+    json_t *out = rz_json_pool_own(p, rz_json_pick(b, fields));
     const json_t *ci = json_object_get(b, "clientInfo");
     const char *first = str_of(ci, "firstName"), *last = str_of(ci, "lastName");
 

@@ -59,18 +59,6 @@ static const char *const from_confirmed[] = {"confirmed", NULL};
 static const char *const from_checked_in[] = {"checked_in", NULL};
 static const char *const from_cancellable[] = {"pending", "accepted", "confirmed", NULL};
 
-static int in_list(const char *const *list, const char *s)
-{
-    int i;
-
-    for (i = 0; s && list[i]; i++) {
-        if (strcmp(list[i], s) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int invalid_transition(act_t *a, const char *why)
 {
     return rz_write_error(&a->w, HTTP_CONFLICT, "INVALID_TRANSITION", why, NULL), -1;
@@ -222,7 +210,7 @@ static int apply(act_t *a, const action_t *d, json_t **updated)
     rz_update_t u = {NULL, NULL, NULL};
     rz_status_t st;
 
-    if (!in_list(d->from, rz_bk_str(a->b, "status"))) {
+    if (!rz_bk_in_list(d->from, rz_bk_str(a->b, "status"))) {
         return invalid_transition(a, "Action not allowed in the booking's current state");
     }
     a->set = rz_booking_transition_set(p, a->b, d->to, a->rq->who->user_id, NULL, a->now_ts);

@@ -32,18 +32,6 @@ typedef struct {
     int stay_changed;
 } patch_t;
 
-static int in_list(const char *const *list, const char *s)
-{
-    int i;
-
-    for (i = 0; s && list[i]; i++) {
-        if (strcmp(list[i], s) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
 {
     return rz_json_pool_own(rq->pool,
@@ -76,7 +64,7 @@ static int diff_fields(patch_t *p)
         if (same(now, stored_value(p->b, writable[i]))) {
             continue;
         }
-        if (!in_list(open_states, status) && !in_list(in_house_ok, writable[i])) {
+        if (!rz_bk_in_list(open_states, status) && !rz_bk_in_list(in_house_ok, writable[i])) {
             rz_respond_error(
                 p->rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
                 apr_psprintf(p->rq->pool, "%s cannot be changed in state %s", writable[i], status),
@@ -123,7 +111,7 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     p->stay_changed = unit_changed;
     if (rz_stay_point(&p->u.clock, in, 0, &t_new, &is_date) == 0
         && rz_datetime_parse(rz_bk_str(p->b, "checkIn"), &t_old) == 0 && t_new != t_old) {
-        if (!in_list(open_states, status)) {
+        if (!rz_bk_in_list(open_states, status)) {
             rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
                              "checkIn cannot be changed after check-in",
                              detail1(rq, "checkIn", "not changeable in this state"));
@@ -230,7 +218,7 @@ int rz_h_booking_patch(rz_req_t *rq)
     if (rz_booking_load(rq, &s, &p.b) != 0) {
         return OK;
     }
-    if (!in_list(open_states, rz_bk_str(p.b, "status"))
+    if (!rz_bk_in_list(open_states, rz_bk_str(p.b, "status"))
         && strcmp(rz_bk_str(p.b, "status"), "checked_in") != 0) {
         return rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
                                 "A finished booking cannot be changed", NULL);

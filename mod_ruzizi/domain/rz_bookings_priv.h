@@ -4,6 +4,7 @@
 #define RZ_BOOKINGS_PRIV_H
 
 #include <jansson.h>
+#include <string.h>
 
 #include "core/rz_stay.h"
 #include "core/rz_validate.h"
@@ -84,6 +85,19 @@ const char *rz_bk_now(rz_req_t *rq);
 static inline const char *rz_bk_str(const json_t *doc, const char *key)
 {
     return json_string_value(json_object_get(doc, key));
+}
+
+/* 1 when `s` is one of `list` (NULL-terminated); NULL s -> 0. */
+static inline int rz_bk_in_list(const char *const *list, const char *s)
+{
+    int i;
+
+    for (i = 0; s && list[i]; i++) {
+        if (strcmp(list[i], s) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 #endif

@@ -34,19 +34,6 @@ static const char *str_of(const json_t *doc, const char *key)
     return json_string_value(json_object_get(doc, key));
 }
 
-/* A new object holding exactly `keys` of `src`, absent ones null. */
-static json_t *pick(const json_t *src, const char *const *keys)
-{
-    json_t *out = json_object(), *val;
-    int i;
-
-    for (i = 0; keys[i]; i++) {
-        val = json_object_get(src, keys[i]);
-        json_object_set_new(out, keys[i], val ? json_deep_copy(val) : json_null());
-    }
-    return out;
-}
-
 /* ---- PublicBooking --------------------------------------------------------------------------- */
 
 json_t *rz_public_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, const json_t *acc,
@@ -61,7 +48,7 @@ json_t *rz_public_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, con
     static const char *const unit[] = {"id", "name", "type", NULL};
     static const char *const place[] = {"id",          "name",         "location", "contacts",
                                         "checkInTime", "checkOutTime", NULL};
-    json_t *out = rz_json_pool_own(p, pick(b, fields)), *emb, *images, *doc;
+    json_t *out = rz_json_pool_own(p, rz_json_pick(b, fields)), *emb, *images, *doc;
 
     if (!acc && s && str_of(b, "accommodationId")
         && rz_store_get(s, RZ_ACCOMMODATIONS, str_of(b, "accommodationId"), &doc) == RZ_OK) {
@@ -71,15 +58,15 @@ json_t *rz_public_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, con
         && rz_store_get(s, RZ_ESTABLISHMENTS, str_of(b, "establishmentId"), &doc) == RZ_OK) {
         est = doc;
     }
-    json_object_set_new(out, "clientInfo", pick(json_object_get(b, "clientInfo"), guest));
-    emb = pick(acc, unit);
+    json_object_set_new(out, "clientInfo", rz_json_pick(json_object_get(b, "clientInfo"), guest));
+    emb = rz_json_pick(acc, unit);
     json_object_set_new(emb, "id", json_deep_copy(json_object_get(b, "accommodationId")));
     images = json_object_get(acc, "images");
     json_object_set(
         emb, "images",
         rz_images_refs(p, json_is_array(images) ? images : rz_json_pool_own(p, json_array())));
     json_object_set_new(out, "accommodation", emb);
-    emb = pick(est, place);
+    emb = rz_json_pick(est, place);
     json_object_set_new(emb, "id", json_deep_copy(json_object_get(b, "establishmentId")));
     json_object_set_new(out, "establishment", emb);
     return out;
