@@ -3,6 +3,9 @@
 
 #include <apr_strings.h>
 #include <apr_time.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,8 +49,51 @@ static void set_keys(rz_sess_t *s, rz_mongo_uow_t *u, const char *const *keys, i
     u->ntaken = 0;
 }
 
+/* 8 hex digits naming this machine: an FNV-1a hash of the kernel's boot id and the host name
+ * (computed once per process; containers of one host share the boot id, not the host name). */
+static const char *machine_tag(void)
+{
+    static char tag[9];
+    char buf[320] = "", host[256] = "";
+    unsigned int h = 2166136261u;
+    FILE *f;
+    size_t i;
+
+    if (tag[0]) {
+        return tag;
+    }
+    if ((f = fopen("/proc/sys/kernel/random/boot_id", "r")) != NULL) {
+        if (!fgets(buf, 64, f)) {
+            buf[0] = '\0';
+        }
+        fclose(f);
+    }
+    gethostname(host, sizeof(host) - 1);
+    apr_cpystrn(buf + strlen(buf), host, sizeof(buf) - strlen(buf));
+    for (i = 0; buf[i]; i++) {
+        h = (h ^ (unsigned char)buf[i]) * 16777619u;
+    }
+    apr_snprintf(tag, sizeof(tag), "%08x", h);
+    return tag;
+}
+
+/* 1 when a lease owner id names a process of this machine that no longer exists (killed): its
+ * leases need not run out their 30 s. Owners of other machines are never judged. */
+static int owner_dead_here(const char *owner)
+{
+    const char *dash = strrchr(owner, '-'), *at = strrchr(owner, '@');
+    long pid;
+
+    if (!dash || !at || at < dash || strcmp(at + 1, machine_tag()) != 0) {
+        return 0;
+    }
+    pid = strtol(dash + 1, NULL, 10);
+    return pid > 1 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
 /* A fresh owner id per unit of work: an ObjectId (unique across hosts; libbson re-seeds it after
- * fork) and, as cheap insurance, the pid. */
+ * fork), the pid and the machine's tag, so that a waiter on the same machine can tell that the
+ * holder died (owner_dead_here). */
 static void new_owner(rz_mongo_uow_t *u)
 {
     bson_oid_t oid;
@@ -55,7 +101,7 @@ static void new_owner(rz_mongo_uow_t *u)
 
     bson_oid_init(&oid, NULL);
     bson_oid_to_string(&oid, hex);
-    apr_snprintf(u->owner, sizeof(u->owner), "%s-%ld", hex, (long)getpid());
+    apr_snprintf(u->owner, sizeof(u->owner), "%s-%ld@%s", hex, (long)getpid(), machine_tag());
     u->seed ^= (unsigned)getpid() ^ (unsigned)bson_get_monotonic_time() ^ (unsigned)oid.bytes[11];
 }
 
@@ -214,10 +260,10 @@ static int lease_attempt(mongoc_collection_t *lc, rz_mongo_uow_t *u, const char 
             rc = lock_set(lc, key, u->owner, u->owner, now_ms() + RZ_MONGO_LEASE_MS, e);
             return rc < 0 ? LEASE_ERROR : rc ? LEASE_TAKEN : LEASE_BUSY;
         }
-        if (l.exp >= now_ms()) {
+        if (l.exp >= now_ms() && !owner_dead_here(l.owner)) {
             return LEASE_BUSY;
         }
-        if (lock_delete(lc, key, l.owner, l.exp, e) < 0) { /* expired: take it over */
+        if (lock_delete(lc, key, l.owner, l.exp, e) < 0) { /* expired or dead: take it over */
             return LEASE_ERROR;
         }
     }
@@ -245,7 +291,7 @@ static int claim_step(mongoc_collection_t *cc, rz_mongo_uow_t *u, const char *ke
     if ((rc = lock_read(cc, key, &l, e)) < 0) {
         return -1;
     }
-    if (rc == 1 && l.exp >= now && strcmp(l.owner, u->owner) != 0) {
+    if (rc == 1 && l.exp >= now && strcmp(l.owner, u->owner) != 0 && !owner_dead_here(l.owner)) {
         return 0;
     }
     if (rc == 1 && lock_delete(cc, key, l.owner, l.exp, e) < 0) { /* lapsed (or stale: ours) */
