@@ -273,19 +273,29 @@ static rz_status_t find_by_phone(rz_sess_t *s, apr_pool_t *p, const char *est, c
     json_t *arr;
     rz_status_t st;
 
+    json_t *item;
+    const char *best_at = NULL, *at;
+    size_t i;
+
+    /* No store sort: SQLite would then walk the establishment's clients in createdAt order
+     * (clients_created) instead of using the phone index, reading every client (seen: 28% of a
+     * booking creation with 1,400 clients). A phone has few clients; the oldest is picked here,
+     * ties by id like a store sort (ids were read in ascending order). */
     memset(&q, 0, sizeof(q));
     q.all = c;
     q.nall = 2;
-    q.sort = "createdAt";
-    q.limit = 1;
     if ((st = rz_store_find(s, RZ_CLIENTS, &q, &arr, NULL)) != RZ_OK) {
         return st;
     }
-    if (json_array_size(arr) == 0) {
-        return RZ_NOT_FOUND;
+    *out = NULL;
+    json_array_foreach (arr, i, item) {
+        at = str(item, "createdAt") ? str(item, "createdAt") : "";
+        if (!*out || strcmp(at, best_at) < 0) {
+            *out = item;
+            best_at = at;
+        }
     }
-    *out = json_array_get(arr, 0);
-    return RZ_OK;
+    return *out ? RZ_OK : RZ_NOT_FOUND;
 }
 
 /* The establishment's defaultLanguage ("fr" when it has none or is gone). */
