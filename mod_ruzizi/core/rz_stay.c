@@ -227,3 +227,10 @@ const char *rz_stay_check_window(const rz_est_clock_t *c, const rz_stay_t *st, i
     }
     return NULL;
 }
+
+int64_t rz_stay_max_seconds(rz_mode_t mode)
+{
+    static const int64_t day = 86400;
+
+    return mode == RZ_MODE_HOURLY ? 2 * day : mode == RZ_MODE_MONTHLY ? 740 * day : 370 * day;
+}

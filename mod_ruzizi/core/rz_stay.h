@@ -64,6 +64,12 @@ const char *rz_stay_derive(const rz_est_clock_t *c, rz_mode_t mode, int64_t in, 
  * businessToday = rz_business_date(c, now). Returns NULL or a message (field "checkIn"). */
 const char *rz_stay_check_window(const rz_est_clock_t *c, const rz_stay_t *st, int64_t now);
 
+/* An upper bound (seconds) on the length [checkIn, checkOut) of any blocking booking of a unit in
+ * `mode`, with room for early check-ins (SPEC 5.1) and date-versus-datetime input: hourly 2 days
+ * (24 h + the hour before), nightly 370 days (365 nights), monthly 740 days (24 months). An
+ * overlap search may then bound checkIn from below as well as above. */
+int64_t rz_stay_max_seconds(rz_mode_t mode);
+
 /* addMonths(D, k) of SPEC 6.3 on days since 1970-01-01: the day of D, capped at the target
  * month's last day. */
 int64_t rz_add_months(int64_t days, int k);

@@ -208,16 +208,30 @@ rz_status_t rz_booking_free(rz_sess_t *s, apr_pool_t *p, const char *acc_id, con
                             const char *out, const char *exclude_id, int *free_,
                             const char **conflict_id)
 {
-    rz_cond_t c[5];
+    return rz_booking_free_within(s, p, acc_id, in, out, 0, exclude_id, free_, conflict_id);
+}
+
+rz_status_t rz_booking_free_within(rz_sess_t *s, apr_pool_t *p, const char *acc_id, const char *in,
+                                   const char *out, int64_t max_stay_s, const char *exclude_id,
+                                   int *free_, const char **conflict_id)
+{
+    rz_cond_t c[6];
     rz_query_t q;
     json_t *found;
+    int64_t t_in;
+    char low[21];
     rz_status_t st;
 
-    /* accommodationId EQ, status IN, checkIn LT: the whole bookings_unit index */
+    /* accommodationId EQ, status IN, checkIn range: the whole bookings_unit index */
     memset(&q, 0, sizeof(q));
     c[q.nall++] = (rz_cond_t){"accommodationId", RZ_EQ, rz_json_pool_own(p, json_string(acc_id))};
     c[q.nall++] = (rz_cond_t){"status", RZ_IN, blocking_json(p)};
     c[q.nall++] = (rz_cond_t){"checkIn", RZ_LT, rz_json_pool_own(p, json_string(out))};
+    if (max_stay_s > 0 && rz_datetime_parse(in, &t_in) == 0) {
+        /* an overlapping stay starts after in - its longest possible length */
+        rz_timestamp_format(t_in - max_stay_s, low);
+        c[q.nall++] = (rz_cond_t){"checkIn", RZ_GT, rz_json_pool_own(p, json_string(low))};
+    }
     c[q.nall++] = (rz_cond_t){"checkOut", RZ_GT, rz_json_pool_own(p, json_string(in))};
     if (exclude_id) {
         c[q.nall++] = (rz_cond_t){"id", RZ_NE, rz_json_pool_own(p, json_string(exclude_id))};

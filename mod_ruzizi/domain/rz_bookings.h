@@ -63,6 +63,13 @@ rz_status_t rz_booking_free(rz_sess_t *s, apr_pool_t *p, const char *acc_id, con
                             const char *out, const char *exclude_id, int *free_,
                             const char **conflict_id);
 
+/* rz_booking_free knowing that no blocking booking of the unit lasts longer than `max_stay_s`
+ * seconds (rz_stay_max_seconds of its mode; 0 = unknown): checkIn is then bounded from below
+ * too, so the index range read stays small however many stays the unit has ahead. */
+rz_status_t rz_booking_free_within(rz_sess_t *s, apr_pool_t *p, const char *acc_id, const char *in,
+                                   const char *out, int64_t max_stay_s, const char *exclude_id,
+                                   int *free_, const char **conflict_id);
+
 /* ---- rz_public_bookings.c: public availability and lookup ---- */
 int rz_h_public_availability(rz_req_t *rq);   /* GET /api/public/availability */
 int rz_h_public_booking_lookup(rz_req_t *rq); /* GET /api/public/bookings/by-code */

@@ -179,6 +179,7 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     rz_write_t w;
     rz_status_t st;
     int free_ = 0, nkeys;
+    int64_t span = rz_stay_max_seconds(c->u.mode);
 
     keys[0] = rz_acc_key(rq->pool, acc_id);
     nkeys = 1
@@ -195,7 +196,7 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     if (rz_write_gate(rq) != 0) {
         return OK;
     }
-    st = rz_booking_free(s, rq->pool, acc_id, in_ts, out_ts, NULL, &free_, &conflict);
+    st = rz_booking_free_within(s, rq->pool, acc_id, in_ts, out_ts, span, NULL, &free_, &conflict);
     if (st == RZ_OK && !free_) {
         return rz_bk_not_available(&w, conflict);
     }
@@ -209,7 +210,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     if (strcmp(rz_bk_str(acc, "status"), "available") != 0) {
         return rz_bk_not_available(&w, NULL);
     }
-    st = rz_booking_free(w.s, rq->pool, acc_id, in_ts, out_ts, NULL, &free_, &conflict);
+    st =
+        rz_booking_free_within(w.s, rq->pool, acc_id, in_ts, out_ts, span, NULL, &free_, &conflict);
     if (st != RZ_OK) {
         return rz_write_fail(&w, st);
     }
