@@ -80,9 +80,9 @@ static const mig_coll_t m3_colls[] = {
 static const mig_coll_t m4_colls[] = {
     {"bookings",
      {{"bookings_code", {"bookingCode", NULL}, 1},
-      {"bookings_unit", {"accommodationId", "status", "checkIn", NULL}, 0},
+      {"bookings_unit", {"accommodationId", "status", "checkIn", "checkOut"}, 0},
       {"bookings_establishment", {"establishmentId", "createdAt", NULL}, 0},
-      {"bookings_open", {"establishmentId", "status", "checkIn", NULL}, 0},
+      {"bookings_open", {"establishmentId", "status", "checkIn", "checkOut"}, 0},
       {"bookings_checkin_date", {"establishmentId", "checkInDate", NULL}, 0},
       {"bookings_client", {"clientId", "checkIn", NULL}, 0},
       {"bookings_status_expiry", {"status", "expiresAt", NULL}, 0}},

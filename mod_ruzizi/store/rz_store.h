@@ -84,7 +84,7 @@ const char *rz_store_conflict_index(const rz_sess_t *s);
 
 typedef struct {
     const char *name;      /* unique across the store, e.g. "users_email" */
-    const char *fields[4]; /* dotted paths, NULL-terminated; ascending */
+    const char *fields[4]; /* dotted paths, ascending; NULL-terminated when fewer than 4 */
     int unique;            /* duplicate -> RZ_CONFLICT; documents missing a field do not collide */
 } rz_index_def_t;
 
