@@ -189,8 +189,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     rz_timestamp_format(c->stay.check_out, out_ts);
     /* A stay already taken needs no unit of work: of many requests racing for one unit, the
      * losers answer from this read once the winner has committed (the check is repeated inside
-     * the unit of work, which alone decides). The server's write gate comes first, so that on
-     * MongoDB the waiters read after the winner instead of all queueing for its keys. */
+     * the unit of work, which alone decides). The server's write gate comes first, so that the
+     * waiters read after the winner instead of all queueing for its keys. */
     memset(&w, 0, sizeof(w));
     w.rq = rq;
     if (rz_write_gate(rq) != 0) {
