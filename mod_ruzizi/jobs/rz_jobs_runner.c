@@ -50,8 +50,9 @@ static int run_outbox(rz_jobs_t *j, rz_sess_t *s, const char **result)
     *result = st == RZ_OK ? (failed ? "partial" : "ok") : "error";
     j->outbox_errors = st == RZ_OK ? 0 : j->outbox_errors + 1;
     if (sent || failed || st != RZ_OK) {
-        /* one failed run is retried 10 s later: only a repeated failure is worth a warning */
-        ap_log_error(APLOG_MARK, j->outbox_errors < 2 ? APLOG_INFO : APLOG_WARNING, 0, j->s,
+        /* a failed run is retried 10 s later, and a store busy with other writers for a run or
+         * two is no fault: only a failure lasting three runs (30 s) is worth a warning */
+        ap_log_error(APLOG_MARK, j->outbox_errors < 3 ? APLOG_INFO : APLOG_WARNING, 0, j->s,
                      RZ_LOGNO(00601) "outbox_delivery: %d sent, %d failed attempts%s%s", sent,
                      failed,
                      st == RZ_OK ? "" : ", store: ", st == RZ_OK ? "" : rz_store_last_error(s));

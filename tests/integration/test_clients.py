@@ -501,11 +501,15 @@ def test_filters(world):
 def test_list_pagination_and_sort(world):
     s = world.server
     est = world.create_est("Paging Lodge")
-    ids = []
+    ids, created = [], {}
     for i, last in enumerate(["Charlie", "alpha", "Bravo"]):
         c = create(world, client("P", last, phone=f"+2577920000{i}", establishmentId=est),
                    who="sa")
         ids.append(c["id"])
+        created[c["id"]] = c["createdAt"]
+    # createdAt has whole seconds and ids from several processes are not monotonic: the order is
+    # by (createdAt, id), whichever seconds the three creations fell in
+    by_created = sorted(ids, key=lambda i: (created[i], i))
     storedirect.set_field_where(s, "clients", "id", ids[0], "totalStays", 3)
     storedirect.set_field_where(s, "clients", "id", ids[2], "totalStays", 1)
     storedirect.set_field_where(s, "clients", "id", ids[2], "lastStayAt", "2026-05-01T10:00:00Z")
@@ -516,7 +520,7 @@ def test_list_pagination_and_sort(world):
         return [c["id"] for c in assert_ok(r)]
 
     # default: createdAt descending, ties by id descending
-    assert order() == sorted(ids, reverse=True)
+    assert order() == by_created[::-1]
     assert order(sort="lastName") == [ids[2], ids[0], ids[1]]  # byte order: "B" < "C" < "a"
     assert order(sort="-totalStays") == [ids[0], ids[2], ids[1]]
     assert order(sort="totalStays") == [ids[1], ids[2], ids[0]]
@@ -526,7 +530,7 @@ def test_list_pagination_and_sort(world):
               headers=world.sa)
     assert r.json()["pagination"] == {"page": 2, "limit": 2, "total": 3, "totalPages": 2,
                                       "hasNextPage": False, "hasPrevPage": True}
-    assert [c["id"] for c in r.json()["data"]] == [sorted(ids)[2]]
+    assert [c["id"] for c in r.json()["data"]] == [by_created[2]]
     r = s.get(URL, params={"establishmentId": est, "page": 5}, headers=world.sa)
     assert r.json()["data"] == [] and r.json()["pagination"]["total"] == 3
     r = s.get(URL, params={"establishmentId": est, "limit": 500}, headers=world.sa)
