@@ -19,7 +19,6 @@
 
 #define RZ_BOOKINGS "bookings" /* as in domain/rz_bookings.h, which is httpd-bound */
 #define NCLIENTS 8
-#define CODE_TRIES 5
 #define HOUR 3600
 #define DAY 86400
 
@@ -285,29 +284,6 @@ static int demo_stay(seed_t *z, const demo_booking_t *d, rz_stay_t *st)
         return -1;
     }
     return 0;
-}
-
-/* A booking code no stored booking has (SPEC 6.4). */
-static rz_status_t fresh_code(seed_t *z, const char **out)
-{
-    char code[RZ_BKCODE_LEN + 1];
-    json_t *doc;
-    rz_status_t st = RZ_ERROR;
-    int i;
-
-    for (i = 0; i < CODE_TRIES; i++) {
-        rz_bkcode_new(code);
-        rz_cond_t c = {"bookingCode", RZ_EQ, rz_json_pool_own(z->p, json_string(code))};
-        st = rz_store_find_one(z->s, RZ_BOOKINGS, &c, 1, &doc);
-        if (st == RZ_NOT_FOUND) {
-            *out = apr_pstrdup(z->p, code);
-            return RZ_OK;
-        }
-        if (st != RZ_OK) {
-            return st;
-        }
-    }
-    return RZ_ERROR;
 }
 
 /* When booking d (stay st, created at c0) reaches path step i (> 0) of status `to`. */
@@ -594,7 +570,7 @@ static rz_status_t write_plan(seed_t *z)
     }
     for (i = 0; i < NBOOKINGS; i++) {
         json_t *doc = z->bookings[i], *view;
-        if ((st = fresh_code(z, &code)) != RZ_OK) {
+        if ((st = rz_bkcode_fresh(z->s, z->p, &code)) != RZ_OK) {
             return st;
         }
         json_object_set_new(doc, "bookingCode", json_string(code));

@@ -18,8 +18,6 @@
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 
-#define CODE_TRIES 5
-
 /* One creation in progress. */
 typedef struct {
     rz_req_t *rq;
@@ -35,29 +33,6 @@ static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
 {
     return rz_json_pool_own(rq->pool,
                             json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
-/* A code no stored booking has (SPEC 6.4: the unique index backs this up). */
-static rz_status_t fresh_code(rz_sess_t *s, apr_pool_t *p, const char **out)
-{
-    char code[RZ_BKCODE_LEN + 1];
-    json_t *doc;
-    rz_status_t st = RZ_ERROR;
-    int i;
-
-    for (i = 0; i < CODE_TRIES; i++) {
-        rz_bkcode_new(code);
-        rz_cond_t c = {"bookingCode", RZ_EQ, rz_json_pool_own(p, json_string(code))};
-        st = rz_store_find_one(s, RZ_BOOKINGS, &c, 1, &doc);
-        if (st == RZ_NOT_FOUND) {
-            *out = apr_pstrdup(p, code);
-            return RZ_OK;
-        }
-        if (st != RZ_OK) {
-            return st;
-        }
-    }
-    return RZ_ERROR;
 }
 
 /* The stored document of the new booking (without bookingCode and clientId). */
@@ -152,7 +127,7 @@ static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
         json_object_del(a, "emailKey");
         st = rz_write_audit(w, "client.create", "client", client_id, est, NULL, a, NULL);
     }
-    if (st == RZ_OK && (st = fresh_code(w->s, rq->pool, &code)) == RZ_OK) {
+    if (st == RZ_OK && (st = rz_bkcode_fresh(w->s, rq->pool, &code)) == RZ_OK) {
         json_object_set_new(doc, "bookingCode", json_string(code));
         json_object_set_new(doc, "clientId", json_string(client_id));
         st = rz_store_insert(w->s, RZ_BOOKINGS, doc, &id);

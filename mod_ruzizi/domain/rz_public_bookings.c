@@ -74,21 +74,6 @@ json_t *rz_public_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, con
 
 /* ---- shared ---------------------------------------------------------------------------------- */
 
-/* The active establishment `id`: RZ_OK with *est, RZ_NOT_FOUND (missing or inactive) or the
- * store's status. */
-static rz_status_t active_establishment(rz_sess_t *s, const char *id, json_t **est)
-{
-    rz_status_t st;
-
-    if (!id || !rz_id_valid(id)) {
-        return RZ_NOT_FOUND;
-    }
-    if ((st = rz_store_get(s, RZ_ESTABLISHMENTS, id, est)) != RZ_OK) {
-        return st;
-    }
-    return json_is_true(json_object_get(*est, "isActive")) ? RZ_OK : RZ_NOT_FOUND;
-}
-
 /* A query parameter, trimmed; NULL when absent or empty. */
 static const char *param(rz_req_t *rq, const char *name)
 {
@@ -368,7 +353,7 @@ int rz_h_public_availability(rz_req_t *rq)
     if ((rs = rz_req_store(rq, &s)) != RZ_OK) {
         return rz_respond_store_error(rq->r, rs, NULL);
     }
-    if ((rs = active_establishment(s, in.est_id, &est)) != RZ_OK) {
+    if ((rs = rz_public_active_establishment(s, in.est_id, &est)) != RZ_OK) {
         if (rs == RZ_NOT_FOUND) {
             return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                                     NULL);
@@ -459,7 +444,7 @@ int rz_h_public_booking_lookup(rz_req_t *rq)
     c = (rz_cond_t){"bookingCode", RZ_EQ, rz_json_pool_own(rq->pool, json_string(code))};
     st = rz_store_find_one(s, RZ_BOOKINGS, &c, 1, &b);
     if (st == RZ_OK) {
-        st = active_establishment(s, str_of(b, "establishmentId"), &est);
+        st = rz_public_active_establishment(s, str_of(b, "establishmentId"), &est);
     }
     if (st == RZ_NOT_FOUND) {
         return lookup_not_found(rq);

@@ -417,9 +417,7 @@ int rz_h_public_establishments_list(rz_req_t *rq)
     return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &L.page, total));
 }
 
-/* The active establishment `id`: RZ_OK with *est, RZ_NOT_FOUND (malformed, missing, inactive) or
- * the store's status. */
-static rz_status_t active_establishment(rz_sess_t *s, const char *id, json_t **est)
+rz_status_t rz_public_active_establishment(rz_sess_t *s, const char *id, json_t **est)
 {
     rz_status_t st;
 
@@ -445,7 +443,7 @@ int rz_h_public_establishment_get(rz_req_t *rq)
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
         return rz_respond_store_error(rq->r, st, NULL);
     }
-    if ((st = active_establishment(s, id, &est)) == RZ_NOT_FOUND) {
+    if ((st = rz_public_active_establishment(s, id, &est)) == RZ_NOT_FOUND) {
         return not_found(rq, "Establishment");
     }
     if (st != RZ_OK || !(out = public_establishment(rq, s, est, &st))) {
@@ -530,7 +528,7 @@ int rz_h_public_accommodations_list(rz_req_t *rq)
     }
     memset(&q, 0, sizeof(q));
     if (L.est_id) { /* an unknown or inactive establishment simply has no public units */
-        st = active_establishment(s, L.est_id, &est);
+        st = rz_public_active_establishment(s, L.est_id, &est);
         if (st == RZ_NOT_FOUND) {
             return rz_respond_list(rq->r, data, rz_pagination_json(p, &L.page, 0));
         }
@@ -608,8 +606,8 @@ int rz_h_public_accommodation_get(rz_req_t *rq)
         if (!status || strcmp(status, "available") != 0) {
             return not_found(rq, "Accommodation");
         }
-        st = active_establishment(s, json_string_value(json_object_get(acc, "establishmentId")),
-                                  &est);
+        st = rz_public_active_establishment(
+            s, json_string_value(json_object_get(acc, "establishmentId")), &est);
     }
     if (st == RZ_NOT_FOUND) {
         return not_found(rq, "Accommodation");

@@ -37,4 +37,8 @@ int rz_h_public_accommodation_get(rz_req_t *rq);
  * the availability offers). Owned by rq->pool. */
 json_t *rz_public_accommodation_view(rz_req_t *rq, const json_t *acc);
 
+/* The active establishment `id`: RZ_OK with *est (owned by the session pool), RZ_NOT_FOUND
+ * (malformed, missing or inactive: one answer for the public) or the store's status. */
+rz_status_t rz_public_active_establishment(rz_sess_t *s, const char *id, json_t **est);
+
 #endif

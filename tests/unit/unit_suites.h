@@ -11,7 +11,7 @@ Suite *text_suite(void);     /* test_text_time.c: trim, code points, controls, e
 Suite *time_suite(void);     /* test_text_time.c: clock, civil dates, RFC 3339, HH:MM, offsets */
 Suite *auth_suite(void);     /* test_auth.c: JWT keys/sign/verify, argon2id, policy, tokens */
 Suite *
-ratelimit_suite(void); /* test_ratelimit.c: token buckets, client keys, hash cap, processes */
+ratelimit_suite(void);      /* test_ratelimit.c: token buckets, client keys, hash cap, processes */
 Suite *pricing_suite(void); /* test_pricing.c: stays, limits, window, SPEC 6.3 quotes, codes */
 
 #endif
