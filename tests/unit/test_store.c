@@ -776,6 +776,7 @@ static Suite *store_suite(void)
     store_add_write_tests(tc);
     suite_add_tcase(s, tc);
     store_add_uow_tests(s, setup, teardown);
+    store_add_sqlite_tests(s, setup, teardown);
     return s;
 }
 
