@@ -18,6 +18,7 @@
 #include "rz_config.h"
 #include "rz_private.h"
 #include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "domain/rz_image_proc.h"
 #include "domain/rz_system.h"
@@ -162,7 +163,7 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rc = rz_shm_post_config(pconf, s, sc->rate_entries ? sc->rate_entries : RZ_RL_DEFAULT_ENTRIES);
-    if (rc != OK) {
+    if (rc != OK || (rc = rz_slots_post_config(pconf, s)) != OK) {
         return rc;
     }
     if (!sc->smtp_url) {

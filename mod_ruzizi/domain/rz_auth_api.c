@@ -5,6 +5,7 @@
 #include "rz_config.h"
 #include "rz_private.h"
 #include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -57,20 +58,14 @@ static int only_fields(rz_vctx_t *v, const json_t *body, const char *const *name
     return rz_v_ok(v) ? 0 : -1;
 }
 
-static apr_status_t release_hash_slot(void *data)
-{
-    rz_shm_hash_leave();
-    return APR_SUCCESS;
-}
-
 int rz_auth_hash_slot(rz_req_t *rq)
 {
-    if (!rz_shm_hash_enter(rz_config_max_hashes(rz_config_server(rq->r->server)))) {
+    if (!rz_slots_take(RZ_SLOT_HASH, rz_config_max_hashes(rz_config_server(rq->r->server)))) {
         rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
                          "Too many password checks at once, retry", NULL);
         return -1;
     }
-    apr_pool_cleanup_register(rq->pool, NULL, release_hash_slot, apr_pool_cleanup_null);
+    rz_slots_give_with(rq->pool, RZ_SLOT_HASH);
     return 0;
 }
 

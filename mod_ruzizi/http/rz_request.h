@@ -29,8 +29,7 @@ typedef struct rz_req_t {
     rz_sess_t *sess;            /* store session, acquired on first rz_req_store */
     struct rz_principal_t *who; /* the authenticated caller (http/rz_auth.h); NULL when public */
     struct rz_idem_t *idem;     /* the idempotency record held (http/rz_idempotency.h) or NULL */
-    unsigned int gate;          /* the server's write gate token while held (rz_write_gate) */
-    int gate_held;
+    int gate_held;              /* 1 while this request holds the write gate (rz_write_gate) */
 } rz_req_t;
 
 /* Creates the per-request state (in r->pool) and makes sure the request id exists. */

@@ -4,6 +4,7 @@
 #include "rz_config.h"
 #include "rz_private.h"
 #include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -34,16 +35,14 @@ static apr_status_t gate_cleanup(void *data)
 int rz_write_gate(rz_req_t *rq)
 {
     rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-    apr_uint32_t token;
 
     if (rq->gate_held || !sc->store) {
         return 0;
     }
-    if (!rz_shm_gate_enter(RZ_GATE_WAIT_MS, &token)) {
+    if (!rz_slots_gate_enter(RZ_GATE_WAIT_MS)) {
         rz_respond_store_error(rq->r, RZ_UNAVAILABLE, "the server's write gate stayed busy");
         return -1;
     }
-    rq->gate = token;
     rq->gate_held = 1;
     apr_pool_cleanup_register(rq->pool, rq, gate_cleanup, apr_pool_cleanup_null);
     return 0;
@@ -53,7 +52,7 @@ void rz_write_gate_release(rz_req_t *rq)
 {
     if (rq->gate_held) {
         rq->gate_held = 0;
-        rz_shm_gate_leave(rq->gate);
+        rz_slots_gate_leave();
     }
 }
 

@@ -3,7 +3,7 @@
 
 #include "rz_config.h"
 #include "rz_private.h"
-#include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "apr_atomic.h"
 #include "apr_strings.h"
@@ -168,7 +168,7 @@ static void *APR_THREAD_FUNC job_thread(apr_thread_t *t, void *data)
             tick = 0;
             rz_config_test_clock_tick(j->s);
             /* one process of the server runs the jobs; the others only stand by */
-            for (i = 0; rz_shm_job_runner() && i < NJOBS && !apr_atomic_read32(&j->stop); i++) {
+            for (i = 0; rz_slots_job_runner() && i < NJOBS && !apr_atomic_read32(&j->stop); i++) {
                 if (jobs[i].run == run_outbox && !j->sc->smtp_url) {
                     continue; /* no relay configured: mail stays queued (logged at start) */
                 }
