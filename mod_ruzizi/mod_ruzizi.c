@@ -217,6 +217,8 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         apr_pool_t *tmp;
         rz_sess_t *sess;
 
+        /* built now, not by the first login with an unknown email (once per cost and process) */
+        rz_password_dummy_hash(rz_config_password_cost(sc));
         if (!sc->store_uri) {
             continue;
         }
@@ -231,7 +233,9 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         }
         apr_hash_set(opened, sc->store_uri, APR_HASH_KEY_STRING, st);
         sc->store = st;
-        apr_pool_create(&tmp, pchild);
+        if (apr_pool_create(&tmp, pchild) != APR_SUCCESS) {
+            continue;
+        }
         if (rz_store_session(&sess, st, tmp) == RZ_OK && rz_store_check(sess, &err) == RZ_INVALID) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, cur, RZ_LOGNO(00108) "store: %s", err);
         }

@@ -171,38 +171,19 @@ int rz_request_read_body(request_rec *r, apr_off_t limit, const char **buf, apr_
     return 0;
 }
 
-/* Per-process schema state: 0 unknown, 1 current, 2 behind (rechecked every 5 s). */
-static volatile apr_uint32_t schema_state;
-static volatile apr_uint32_t schema_checked_at; /* rz_now() seconds, low 32 bits */
-static volatile apr_uint32_t schema_behind_logged;
-
+/* The schema check, kept per store (rz_migrations_require): 503 while the store is behind. */
 static rz_status_t check_schema(rz_req_t *rq, rz_sess_t *s)
 {
-    apr_uint32_t state = apr_atomic_read32(&schema_state);
-    apr_uint32_t now = (apr_uint32_t)rz_now();
-    int version = 0;
-    rz_status_t st;
+    int version = 0, first = 0;
+    rz_status_t st = rz_migrations_require(s, &version, &first);
 
-    if (state == 1 || (state == 2 && now - apr_atomic_read32(&schema_checked_at) < 5)) {
-        return state == 1 ? RZ_OK : RZ_SCHEMA_BEHIND;
-    }
-    st = rz_migrations_current(s, &version);
-    if (st != RZ_OK) {
-        return st;
-    }
-    apr_atomic_set32(&schema_checked_at, now);
-    if (version >= RZ_SCHEMA_VERSION) {
-        apr_atomic_set32(&schema_state, 1);
-        return RZ_OK;
-    }
-    apr_atomic_set32(&schema_state, 2);
-    if (apr_atomic_cas32(&schema_behind_logged, 1, 0) == 0) {
+    if (first) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rq->r,
                       RZ_LOGNO(00301) "store schema is at version %d, this build needs %d: "
                                       "run `ruzizi-ctl migrate`; answering 503 until then",
                       version, RZ_SCHEMA_VERSION);
     }
-    return RZ_SCHEMA_BEHIND;
+    return st;
 }
 
 rz_status_t rz_req_store(rz_req_t *rq, rz_sess_t **out)

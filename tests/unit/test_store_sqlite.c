@@ -1,5 +1,5 @@
 /* test_store_sqlite.c: store tests of the SQLite backend's machinery: the statement cache of each
- * connection and the connection pool (apr_reslist). */
+ * connection, the connection pool (apr_reslist), and the schema state kept per store. */
 #include "test_store.h"
 
 #include <sqlite3.h>
@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "store/rz_migrations.h"
 
 /* test hooks defined in store/rz_store_sqlite_conn.c and _stmt.c */
 sqlite3 *rz_store_sqlite_db(rz_sess_t *s);
@@ -192,13 +194,53 @@ START_TEST(test_sqlite_pooled_connection_is_clean)
 }
 END_TEST
 
+static void remove_db(const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", NULL};
+    char buf[512];
+    int i;
+
+    for (i = 0; suffix[i]; i++) {
+        snprintf(buf, sizeof(buf), "%s%s", path, suffix[i]);
+        unlink(buf);
+    }
+}
+
+/* Two stores in one process: each has its own schema state (the first one found current does not
+ * mark the other current, and one found behind does not stop the other). */
+START_TEST(test_schema_state_is_per_store)
+{
+    const char *other_uri = apr_psprintf(F.pool, "%s.other-%d.db", g_uri, (int)getpid());
+    const char *err = NULL;
+    rz_store_t *other;
+    rz_sess_t *so;
+    int version, first, i;
+
+    RZ_OK_(rz_migrations_run(F.s, NULL, &err));
+    RZ_OK_(rz_store_open(&other, other_uri, F.pool, &err));
+    RZ_OK_(rz_store_session(&so, other, F.pool));
+    for (i = 0; i < 2; i++) { /* the current store first, then the other */
+        RZ_OK_(rz_migrations_require(F.s, &version, &first));
+        ck_assert_int_eq(first, 0);
+        ck_assert_int_eq(rz_migrations_require(so, &version, &first), RZ_SCHEMA_BEHIND);
+        ck_assert_int_eq(first, i == 0); /* reported once */
+        if (i == 0) {
+            ck_assert_int_eq(version, 0);
+        }
+    }
+    RZ_OK_(rz_migrations_require(F.s, &version, &first));
+    ck_assert_int_eq(version, -1); /* remembered, not asked again */
+    remove_db(other_uri + 7);
+}
+END_TEST
+
 void store_add_sqlite_tests(Suite *s, void (*setup)(void), void (*teardown)(void))
 {
     TCase *tc;
 
     if (!g_is_sqlite) {
-        fprintf(stderr, "SKIP test_store_sqlite.c (statement cache, connection pool): "
-                        "SQLite-only (store URI is not sqlite:)\n");
+        fprintf(stderr, "SKIP test_store_sqlite.c (statement cache, connection pool, schema "
+                        "state of two stores): SQLite-only (store URI is not sqlite:)\n");
         return;
     }
     tc = tcase_create("sqlite_machinery");
@@ -210,5 +252,6 @@ void store_add_sqlite_tests(Suite *s, void (*setup)(void), void (*teardown)(void
     tcase_add_test(tc, test_sqlite_cache_is_bounded);
     tcase_add_test(tc, test_sqlite_connections_are_pooled);
     tcase_add_test(tc, test_sqlite_pooled_connection_is_clean);
+    tcase_add_test(tc, test_schema_state_is_per_store);
     suite_add_tcase(s, tc);
 }
