@@ -2,7 +2,9 @@
  * written atomically before it), list, metadata, rendition bytes with ETag/304, delete. */
 #include "domain/rz_images_priv.h"
 
+#include "rz_config.h"
 #include "rz_private.h"
+#include "rz_slots.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -275,6 +277,7 @@ int rz_h_image_upload(rz_req_t *rq)
     rz_sess_t *s;
     json_t *doc;
     rz_status_t st;
+    int rc;
 
     rz_vctx_init(&v, rq->pool);
     if (upload_input(rq, &v, &u) != 0) {
@@ -293,8 +296,16 @@ int rz_h_image_upload(rz_req_t *rq)
     if (upload_owner(rq, s, &u) != 0) {
         return OK;
     }
-    /* CPU work before and outside the unit of work: no key is held while libvips runs */
-    if (rz_image_process(rq->pool, u.mime, rq->raw_body, rq->raw_len, &rr, &why) != 0) {
+    /* CPU work before and outside the unit of work: no key is held while libvips runs; at most
+     * RuziziMaxConcurrentImageDecodes decodes at once across the server (a killed decoder's slot
+     * comes back through the kernel) */
+    if (!rz_slots_take(RZ_SLOT_DECODE, rz_config_max_decodes(rz_config_server(rq->r->server)))) {
+        return rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
+                                "Too many images are being processed at once, retry", NULL);
+    }
+    rc = rz_image_process(rq->pool, u.mime, rq->raw_body, rq->raw_len, &rr, &why);
+    rz_slots_give(RZ_SLOT_DECODE);
+    if (rc != 0) {
         return invalid_image(rq, why);
     }
     rz_id_new(id);

@@ -1,9 +1,17 @@
-/* rz_testhooks.c: routes compiled only into test builds (--enable-test-hooks): echo and validate.
- */
+/* rz_testhooks.c: routes compiled only into test builds (--enable-test-hooks): echo, validate,
+ * and holding a cross-process slot. */
 #include "domain/rz_system.h"
 
 #include "httpd.h"
 #include "http_protocol.h"
+
+#include "apr_strings.h"
+
+#include <unistd.h>
+
+#include "rz_config.h"
+#include "rz_private.h"
+#include "rz_slots.h"
 
 #include "core/rz_json.h"
 #include "core/rz_validate.h"
@@ -55,4 +63,66 @@ int rz_h_test_validate(rz_req_t *rq)
         return rz_respond_validation(rq->r, v.details);
     }
     return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+}
+
+#define HOLD_MAX_MS 60000
+
+/* Takes the named slot: 1 held, 0 busy (after answering 503). */
+static int hold_take(rz_req_t *rq, const char *slot)
+{
+    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
+
+    if (strcmp(slot, "gate") == 0) {
+        if (rz_slots_gate_enter(5000)) {
+            return 1;
+        }
+        rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+                         "The write gate stayed busy", NULL);
+        return 0;
+    }
+    if (rz_slots_take(strcmp(slot, "hash") == 0 ? RZ_SLOT_HASH : RZ_SLOT_DECODE,
+                      strcmp(slot, "hash") == 0 ? rz_config_max_hashes(sc)
+                                                : rz_config_max_decodes(sc))) {
+        return 1;
+    }
+    rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY", "No free slot", NULL);
+    return 0;
+}
+
+int rz_h_test_hold(rz_req_t *rq)
+{
+    const char *slot = json_string_value(json_object_get(rq->body, "slot"));
+    json_t *ms = json_object_get(rq->body, "ms");
+    rz_vctx_t v;
+
+    rz_vctx_init(&v, rq->pool);
+    if (!slot
+        || (strcmp(slot, "gate") != 0 && strcmp(slot, "hash") != 0
+            && strcmp(slot, "decode") != 0)) {
+        rz_v_fail(&v, "slot", "must be gate, hash or decode");
+    }
+    if (!json_is_integer(ms) || json_integer_value(ms) < 1
+        || json_integer_value(ms) > HOLD_MAX_MS) {
+        rz_v_fail(&v, "ms", "must be an integer from 1 to 60000");
+    }
+    if (!rz_v_ok(&v)) {
+        return rz_respond_validation(rq->r, v.details);
+    }
+    if (!hold_take(rq, slot)) {
+        return OK;
+    }
+    /* tests find the holder by this line (and SIGKILL it while it holds) */
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, rq->r,
+                  RZ_LOGNO(00901) "test hook: pid %ld holds the %s slot for %ld ms", (long)getpid(),
+                  slot, (long)json_integer_value(ms));
+    apr_sleep(apr_time_from_msec(json_integer_value(ms)));
+    if (strcmp(slot, "gate") == 0) {
+        rz_slots_gate_leave();
+    } else {
+        rz_slots_give(strcmp(slot, "hash") == 0 ? RZ_SLOT_HASH : RZ_SLOT_DECODE);
+    }
+    return rz_respond_data(rq->r, HTTP_OK,
+                           rz_json_pool_own(rq->pool, json_pack("{s:s, s:I}", "slot", slot, "pid",
+                                                                (json_int_t)getpid())),
+                           NULL);
 }
