@@ -192,6 +192,7 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 static void rz_child_init(apr_pool_t *pchild, server_rec *s)
 {
     apr_hash_t *opened = apr_hash_make(pchild);
+    unsigned costs_started = 0; /* bit per rz_pw_cost_t whose dummy hash is being built */
     server_rec *cur;
 
     if (sodium_init() < 0) {
@@ -217,8 +218,12 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         apr_pool_t *tmp;
         rz_sess_t *sess;
 
-        /* built now, not by the first login with an unknown email (once per cost and process) */
-        rz_password_dummy_hash(rz_config_password_cost(sc));
+        /* built from the child's start, not by its first login with an unknown email (once per
+         * cost and process, in the background: neither start nor shutdown waits for argon2id) */
+        if (!(costs_started & (1u << rz_config_password_cost(sc)))) {
+            costs_started |= 1u << rz_config_password_cost(sc);
+            rz_password_dummy_prepare(rz_config_password_cost(sc));
+        }
         if (!sc->store_uri) {
             continue;
         }

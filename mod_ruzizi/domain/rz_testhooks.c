@@ -5,8 +5,6 @@
 #include "httpd.h"
 #include "http_protocol.h"
 
-#include "apr_strings.h"
-
 #include <unistd.h>
 
 #include "rz_config.h"

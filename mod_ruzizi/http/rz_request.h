@@ -49,9 +49,9 @@ int rz_request_json_media_ok(request_rec *r);
  * when the client sent a broken body, 503 on a read timeout. */
 int rz_request_read_body(request_rec *r, apr_off_t limit, const char **buf, apr_size_t *len);
 
-/* Leases the store session for this request (once; cached in rq->sess). Returns RZ_OK,
- * RZ_UNAVAILABLE (no store configured, store down) or RZ_SCHEMA_BEHIND (migrations missing; logged
- * once per process). */
+/* Leases the store session for this request (once; cached in rq->sess) from the store of the
+ * request's server. Returns RZ_OK, RZ_UNAVAILABLE (no store configured, store down) or
+ * RZ_SCHEMA_BEHIND (that store's migrations missing; logged once per store and process). */
 rz_status_t rz_req_store(rz_req_t *rq, rz_sess_t **out);
 
 /* The path parameter i (0-based) or NULL. */
