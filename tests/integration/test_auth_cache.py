@@ -54,3 +54,20 @@ def test_a_reused_jti_with_another_subject_is_not_the_cached_user(srv):
                                 jti=claims["jti"], sid=claims["sid"])
     assert_error(me(srv, ghost), 401, "UNAUTHORIZED")
     assert assert_ok(me(srv, tok))["id"] == admin["id"]
+
+
+def test_a_reused_jti_with_a_revoked_session_family_is_refused(srv):
+    # two sessions of one user; the second is logged out (its family revoked) before the first
+    # fills the cache, so the cache entry is newer than the revocation
+    first = identity.login(srv, *ADMIN)["tokens"]
+    second = identity.login(srv, *ADMIN)["tokens"]
+    assert srv.post("/api/auth/logout", headers=identity.bearer(second["accessToken"]),
+                    json={}).status_code == 200
+    assert_ok(me(srv, first["accessToken"]))  # cached under the first token's jti
+    c1, c2 = claims_of(first["accessToken"]), claims_of(second["accessToken"])
+    # the cached jti and subject with the revoked family: the store refuses it, the cache must not
+    # answer it with the cached user
+    forged = identity.mint_token(srv, sub=c1["sub"], role="super_admin", jti=c1["jti"],
+                                 sid=c2["sid"])
+    assert_error(me(srv, forged), 401, "UNAUTHORIZED")
+    assert assert_ok(me(srv, first["accessToken"]))["email"] == ADMIN[0]
