@@ -225,18 +225,15 @@ done:
 
 int rz_h_auth_forgot_password(rz_req_t *rq)
 {
-    const char *email_in;
-    forgot_t *f;
+    forgot_t *f = apr_pcalloc(rq->pool, sizeof(*f));
     rz_vctx_t v;
 
     rz_vctx_init(&v, rq->pool);
-    email_in = rz_auth_password_field(rq, &v, "email");
-    if (check_fields(&v, rq->body, "email", NULL) != 0 || !email_in) {
+    f->rq = rq;
+    f->email = rz_auth_email_field(rq, &v);
+    if (check_fields(&v, rq->body, "email", NULL) != 0 || !f->email) {
         return rz_respond_validation(rq->r, v.details);
     }
-    f = apr_pcalloc(rq->pool, sizeof(*f));
-    f->rq = rq;
-    f->email = rz_text_fold(rq->pool, rz_text_trim(rq->pool, email_in));
     /* the per-IP limit of forgot-password shares the login-ip scope (SPEC 8.2 names no own scope)
      */
     if (rz_auth_rate_limit(rq, RZ_RL_FORGOT_EMAIL, f->email) != 0

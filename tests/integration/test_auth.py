@@ -249,6 +249,32 @@ def test_forgot_password_answers_before_any_store_work(srv, backend):
     assert reset_requests()[-1]["entityId"] == uid
 
 
+EMAIL_ROUTES = [("/api/auth/login", {"password": "any-pass-123"}),
+                ("/api/auth/forgot-password", {})]
+BAD_EMAILS = [("admin\u0001@example.com", "contains a control character"),
+              ("\u001b[31madmin@example.com", "contains a control character"),
+              ("admin@example.com\u007f", "contains a control character"),
+              (" \u00a0 ", "required")]
+
+
+@pytest.mark.parametrize("route,extra", EMAIL_ROUTES, ids=["login", "forgot-password"])
+@pytest.mark.parametrize("email,message", BAD_EMAILS, ids=["SOH", "ESC", "DEL", "blank"])
+def test_auth_email_follows_the_string_rules(srv, route, extra, email, message):
+    """SPEC 2.1: the email of login and forgot-password is a string field like any other: a C0
+    control character (or DEL) or nothing but whitespace -> 400 VALIDATION_ERROR on `email`
+    (login answered 401 INVALID_CREDENTIALS, forgot-password 202)."""
+    assert_error(srv.post(route, json=dict(extra, email=email)), 400, "VALIDATION_ERROR",
+                 field="email", message=message)
+
+
+def test_auth_email_is_trimmed_and_folded_as_before(srv):
+    """A TAB is allowed in strings; surrounding whitespace and case still find the account."""
+    assert_ok(login(srv, f"  {ADMIN_EMAIL.upper()}\u00a0"))
+    assert_error(login(srv, "admin\t@example.com"), 401, "INVALID_CREDENTIALS")
+    r = srv.post("/api/auth/forgot-password", json={"email": "\tnobody@example.com "})
+    assert r.status_code == 202, r.text
+
+
 # ---- F4 (7): logout, logout-all --------------------------------------------------------------------
 
 def test_logout_refuses_the_token_at_once(srv):
