@@ -3,6 +3,7 @@
 
 #include "rz_config.h"
 #include "rz_private.h"
+#include "rz_shm.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -21,6 +22,7 @@
 #include "http/rz_write.h"
 
 #define RESET_TTL_S (30 * 60)
+#define FORGOT_GATE_WAIT_MS 5000 /* as every unit of work (http/rz_write.c) */
 
 static int check_fields(rz_vctx_t *v, const json_t *body, const char *a, const char *b)
 {
@@ -196,10 +198,20 @@ static apr_status_t forgot_after_response(void *data)
     rz_cond_t c = {"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(f->email))};
     rz_write_t w = {rq, NULL, {0}};
     json_t *user = NULL;
+    apr_uint32_t gate = 0;
+    int gated = 0;
     rz_status_t st;
 
     rz_write_actor(rq, &w.actor);
-    if ((st = rz_req_store(rq, &w.s)) != RZ_OK || (st = rz_store_begin(w.s, keys, 2)) != RZ_OK) {
+    if ((st = rz_req_store(rq, &w.s)) != RZ_OK) {
+        goto done;
+    }
+    /* the server's write gate, as rz_write_begin takes it (whose answers must not run here) */
+    if (!(gated = rz_shm_gate_enter(FORGOT_GATE_WAIT_MS, &gate))) {
+        st = RZ_UNAVAILABLE;
+        goto done;
+    }
+    if ((st = rz_store_begin(w.s, keys, 2)) != RZ_OK) {
         goto done;
     }
     st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
@@ -214,6 +226,9 @@ static apr_status_t forgot_after_response(void *data)
         rz_store_rollback(w.s);
     }
 done:
+    if (gated) {
+        rz_shm_gate_leave(gate);
+    }
     if (st != RZ_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rq->r,
                       RZ_LOGNO(00411) "forgot-password: the request could not be recorded after "
