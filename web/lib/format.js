@@ -45,7 +45,7 @@ export function daysBetween(a, b) {
     return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 }
 
-/* A calendar date "YYYY-MM-DD" written out: "mar. 1 déc. 2026" / "Tue 1 Dec 2026". */
+/* A calendar date "YYYY-MM-DD" written out: "mar. 1 déc. 2026" / "Tue, 1 Dec 2026". */
 export function dateText(date, lang) {
     const f = new Intl.DateTimeFormat(locale(lang), {
         weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC',
