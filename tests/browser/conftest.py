@@ -96,11 +96,10 @@ class WebWorld:
         time.sleep(1.2)
 
 
-@pytest.fixture(scope="session")
-def web():
-    missing = [str(p) for p in (harness.MODULE, harness.CTL) if not p.exists()]
-    if missing:
-        pytest.fail(f"not built: {', '.join(missing)} (set RUZIZI_BUILD_DIR or run scripts/test)")
+def start_web_world():
+    """Starts the server of the browser tests on a fresh, seeded SQLite store; returns (WebWorld, stop),
+    where stop() stops it and returns the unexpected warn/error lines of its log. Also used by
+    tests/bench/web.py."""
     ca_dir = harness.make_tmpdir("ruzizi-ca-")
     work = harness.make_tmpdir("ruzizi-web-")
     data = work / "data"
@@ -117,36 +116,59 @@ def web():
     harness.chown_to_run_user(uploads)
     srv = harness.Server(harness.TlsCA(ca_dir), store, "sqlite", workdir=work, web_root=harness.SRC_DIR / "web",
                          extra_conf=HIGH_LIMITS + f"RuziziTestClockFile {clock}\nRedirect 503 {UNAVAILABLE}\n")
+    srv.start()
+
+    def stop():
+        srv.stop()
+        bad = srv.unexpected_log_lines()
+        if not bad and not os.environ.get("RUZIZI_KEEP_TMP"):
+            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(ca_dir, ignore_errors=True)
+        return bad
     try:
-        srv.start()
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    world = WebWorld(srv, clock)
-    yield world
-    srv.stop()
-    bad = srv.unexpected_log_lines()
-    if not bad and not os.environ.get("RUZIZI_KEEP_TMP"):
-        shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(ca_dir, ignore_errors=True)
-    assert not bad, f"{srv.error_log} has unexpected warn/error lines:\n" + "\n".join(bad[:30])
+        return WebWorld(srv, clock), stop
+    except BaseException:
+        stop()
+        raise
 
 
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
+def new_browser(profile_dir):
+    """A headless Chromium (Selenium + Debian's chromium-driver) with a fresh profile in profile_dir,
+    logging the console and the network (goog:loggingPrefs)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in CHROME_ARGS:
         opts.add_argument(arg)
-    opts.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    opts.add_argument(f"--user-data-dir={profile_dir}")
     opts.accept_insecure_certs = True  # the harness's throw-away CA
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def web():
+    missing = [str(p) for p in (harness.MODULE, harness.CTL) if not p.exists()]
+    if missing:
+        pytest.fail(f"not built: {', '.join(missing)} (set RUZIZI_BUILD_DIR or run scripts/test)")
+    try:
+        world, stop = start_web_world()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    yield world
+    bad = stop()
+    assert not bad, f"{world.server.error_log} has unexpected warn/error lines:\n" + "\n".join(bad[:30])
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver = new_browser(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
