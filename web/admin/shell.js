@@ -16,7 +16,7 @@ export function Shell({ user, current, children }) {
     const items = DOMAINS.filter((d) => d.roles.includes(user.role));
     return html`
         <a class="skip-link" href="#main">${t('common.skipToContent')}</a>
-        <header class="admin-header">
+        <header class="top-bar">
             <a class="brand" href="/admin/">Ruzizi</a>
             <span class="admin-user" data-user-role=${user.role}>${user.firstName} ${user.lastName} · ${t(`role.${user.role}`)}</span>
             <${LangSwitch} />

@@ -76,6 +76,7 @@ export function interceptLinks(belongs) {
         if (!a || a.target || a.hasAttribute('download')) return;
         const url = new URL(a.href, window.location.href);
         if (url.origin !== window.location.origin || !belongs(url.pathname)) return;
+        if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return; // #main
         ev.preventDefault();
         navigate(url.pathname + url.search);
     });

@@ -7,7 +7,7 @@ import { LangSwitch } from '../lib/ui.js';
 export function Layout({ children }) {
     return html`
         <a class="skip-link" href="#main">${t('common.skipToContent')}</a>
-        <header class="site-header">
+        <header class="top-bar">
             <a class="brand" href="/">Ruzizi</a>
             <nav class="site-nav" aria-label=${t('site.navLabel')}>
                 <a href="/">${t('site.navBook')}</a>

@@ -21,10 +21,10 @@ function route(path) {
 }
 
 function App() {
-    const lang = useLang(); // re-renders the whole site when the language changes
+    useLang(); // re-renders the whole site when the language changes
     const loc = useLocation();
     const { Page, params } = route(loc.path);
-    return html`<${Layout} lang=${lang}><${Page} key=${loc.path} query=${loc.query} params=${params} /></${Layout}>`;
+    return html`<${Layout}><${Page} key=${loc.path} query=${loc.query} params=${params} /></${Layout}>`;
 }
 
 await initI18n();
