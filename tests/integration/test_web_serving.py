@@ -2,6 +2,7 @@
 client-side routes, security headers (UI.md 2), caching and compression, and the API left as it was."""
 import gzip
 import re
+import subprocess
 
 import pytest
 
@@ -127,3 +128,27 @@ def test_pages_reference_only_existing_same_origin_assets(web):
             r = plain(web, ref)
             assert r.status_code == 200, (page, ref, r.status_code)
 
+
+
+def test_site_example_loads_with_the_web_configuration(built, test_ca, tmp_path):
+    """conf/ruzizi-site.conf.example names where make install puts the web files and ruzizi-web.conf,
+    and passes `apache2 -t` with them (paths swapped for this machine's test files)."""
+    example = (harness.SRC_DIR / "conf" / "ruzizi-site.conf.example").read_text()
+    sysconf = subprocess.run(["apxs", "-q", "SYSCONFDIR"], capture_output=True, text=True, check=True).stdout.strip()
+    include = f"Include {sysconf}/ruzizi-web.conf"
+    define = "Define RUZIZI_WEB_ROOT /usr/local/share/ruzizi/web"  # $(datadir)/ruzizi/web, default prefix
+    assert include in example and define in example
+    text = (example.replace(include, f'Include "{harness.SRC_DIR}/conf/ruzizi-web.conf"')
+            .replace(define, f'Define RUZIZI_WEB_ROOT "{WEB}"')
+            .replace("/etc/letsencrypt/live/api.example.com/fullchain.pem", str(test_ca.cert))
+            .replace("/etc/letsencrypt/live/api.example.com/privkey.pem", str(test_ca.key))
+            .replace("sqlite:/var/lib/ruzizi/ruzizi.db", f"sqlite:{tmp_path}/ruzizi.db"))
+    modules = ["mpm_event", "authz_core", "alias", "dir", "mime", "headers", "deflate", "filter", "env",
+               "socache_shmcb", "ssl", "reqtimeout", "ratelimit"]
+    loads = "".join(f"LoadModule {m}_module {harness.MODDIR}/mod_{m}.so\n" for m in modules)
+    conf = tmp_path / "httpd.conf"
+    conf.write_text(f"ServerRoot {tmp_path}\nPidFile {tmp_path}/httpd.pid\nErrorLog {tmp_path}/error.log\n"
+                    f"Define APACHE_LOG_DIR {tmp_path}\nListen 127.0.0.1:{harness.free_port()}\n{loads}"
+                    f"LoadModule ruzizi_module {harness.MODULE}\nTypesConfig /etc/mime.types\n{text}")
+    r = subprocess.run(["/usr/sbin/apache2", "-t", "-f", str(conf)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
