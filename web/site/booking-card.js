@@ -45,18 +45,14 @@ export function BookingCard({ booking: b, contact, lang }) {
     const when = stayTexts(b, { ...b.establishment, utcOffset: offset }, hourly);
     const currency = b.pricing.currency;
     return html`<article class="booking-card" aria-labelledby="booking-code-label">
-        <p class="booking-code-line"><span id="booking-code-label">${t('confirm.code')}</span>
-            <strong class="booking-code" data-booking-code>${b.bookingCode}</strong></p>
-        <p>${t('confirm.status')} <strong>${t(`confirm.status.${b.status}`)}</strong>
-            <span class="status-value" data-booking-status>${b.status}</span></p>
+        <p class="booking-code-line"><span id="booking-code-label">${t('confirm.code')}</span>${' '}<strong class="booking-code" data-booking-code>${b.bookingCode}</strong></p>
+        <p>${t('confirm.status')} <strong>${t(`confirm.status.${b.status}`)}</strong>${' '}<span class="status-value" data-booking-status>${b.status}</span></p>
         ${b.status === 'pending' && b.expiresAt ? html`<p class="alert alert-info">${t('confirm.expires', {
             when: dateTimeText(b.expiresAt, offset) })}</p>` : null}
         <dl class="facts">
             <div><dt>${t('confirm.guest')}</dt><dd>${b.clientInfo.firstName} ${b.clientInfo.lastName}</dd></div>
-            <div><dt>${t('confirm.unit')}</dt><dd><a href=${`/accommodations/${encodeURIComponent(b.accommodation.id)}`}>${b.accommodation.name}</a>
-                · ${t(`type.${b.accommodation.type}`)}</dd></div>
-            <div><dt>${t('confirm.establishment')}</dt><dd><a href=${`/establishments/${encodeURIComponent(b.establishment.id)}`}>${b.establishment.name}</a>
-                · ${b.establishment.location.city}</dd></div>
+            <div><dt>${t('confirm.unit')}</dt><dd><a href=${`/accommodations/${encodeURIComponent(b.accommodation.id)}`}>${b.accommodation.name}</a>${` · ${t(`type.${b.accommodation.type}`)}`}</dd></div>
+            <div><dt>${t('confirm.establishment')}</dt><dd><a href=${`/establishments/${encodeURIComponent(b.establishment.id)}`}>${b.establishment.name}</a>${` · ${b.establishment.location.city}`}</dd></div>
             <div><dt>${t('confirm.arrival')}</dt><dd>${when.from}</dd></div>
             <div><dt>${t('confirm.departure')}</dt><dd>${when.to}</dd></div>
             <div><dt>${t('confirm.guests')}</dt><dd>${b.numberOfGuests}</dd></div>

@@ -171,8 +171,7 @@ function BookingForm({ stay, data, attemptKey, resumed }) {
             <${Field} ...${field('specialRequests', { as: 'textarea', rows: 3, maxLength: 1000 })} />
             ${error && error.status === 429 ? html`<${WaitMessage} error=${error} left=${wait} />`
                 : error && error.code !== 'NOT_AVAILABLE' ? html`<${FormError} error=${error} />` : null}
-            ${stayErrors.length ? html`<ul class="stay-errors">${stayErrors.map((d) => html`<li>${t(`book.field.${d.field}`)} ${detailText(d)}
-                <a href=${resultsHref(stay)}>${t('book.changeStay')}</a></li>`)}</ul>` : null}
+            ${stayErrors.length ? html`<ul class="stay-errors">${stayErrors.map((d) => html`<li>${t(`book.field.${d.field}`)} ${detailText(d)}${' '}<a href=${resultsHref(stay)}>${t('book.changeStay')}</a></li>`)}</ul>` : null}
             <button type="submit" class="button button-primary" disabled=${busy || wait > 0} aria-disabled=${busy ? 'true' : undefined}>
                 ${busy ? t('book.sending') : t('book.submit')}</button>
             <p class="muted">${t('book.pendingNote')}</p>

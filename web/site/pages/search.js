@@ -193,8 +193,8 @@ function Results({ result, asked, est }) {
         return html`<section class="results" aria-labelledby="results-heading">
             <h2 id="results-heading" tabindex="-1" ref=${heading}>${t('search.noOffers')}</h2>
             <p>${stay}</p>
-            <p>${t('search.tryOtherDates')} <a href=${later(asked, 1)}>${t('search.nextDay')}</a>
-                · <a href=${later(asked, 7)}>${t('search.nextWeek')}</a></p>
+            <p>${t('search.tryOtherDates')} <a href=${later(asked, 1)}>${t('search.nextDay')}</a>${' · '}<a
+                href=${later(asked, 7)}>${t('search.nextWeek')}</a></p>
         </section>`;
     }
     return html`<section class="results" aria-labelledby="results-heading">
