@@ -58,6 +58,7 @@ export default {
     "book.noStay": "The unit or the dates of your stay are missing.",
     "book.backToSearch": "Search for a stay",
     "book.backToResults": "Back to the results",
+    "book.badStay": "These dates cannot be booked (past, or departure before arrival).",
     "book.unavailable": "This unit is no longer available for these dates.",
     "book.taken": "Sorry, this unit was just taken for these dates. Choose another one below: your details are kept.",
     "book.resume": "This booking was already sent from this tab, but its answer did not arrive. Send it again: it will not be recorded twice.",

@@ -58,6 +58,7 @@ export default {
     "book.noStay": "Il manque le logement ou les dates de votre séjour.",
     "book.backToSearch": "Rechercher un séjour",
     "book.backToResults": "Retour aux résultats",
+    "book.badStay": "Ces dates ne sont pas valables pour une réservation (passées, ou départ avant l'arrivée).",
     "book.unavailable": "Ce logement n'est plus disponible pour ces dates.",
     "book.taken": "Désolé, ce logement vient d'être réservé pour ces dates. Choisissez-en un autre ci-dessous : vos coordonnées sont conservées.",
     "book.resume": "Cette réservation a déjà été envoyée depuis cet onglet, sans que la réponse arrive. Envoyez-la à nouveau : elle ne sera pas enregistrée deux fois.",

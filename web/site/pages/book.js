@@ -85,7 +85,9 @@ export function BookPage({ query }) {
     return html`<section class="page">
         <h1>${t('book.title')}</h1>
         ${data.loading ? html`<${Loading} />` : null}
-        ${data.error ? html`<${FormError} error=${data.error} />
+        ${data.error && data.error.code === 'VALIDATION_ERROR' ? html`<${Message} kind="error">${t('book.badStay')}
+            <a href=${resultsHref(stay)}>${t('book.changeStay')}</a></${Message}>` : null}
+        ${data.error && data.error.code !== 'VALIDATION_ERROR' ? html`<${FormError} error=${data.error} />
             <p><button type="button" class="button" onClick=${() => setAttempt((n) => n + 1)}>${t('common.retry')}</button>
             <a class="back-link" href=${resultsHref(stay)}>${t('book.backToResults')}</a></p>` : null}
         ${data.unit && !data.offer && !resumed ? html`<${Message} kind="error">${t('book.unavailable')}
