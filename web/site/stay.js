@@ -1,6 +1,6 @@
 // web/site/stay.js: what the site's pages share about a stay: the search in the address, hourly stays (a date and hours), stay texts.
 import { t } from '../lib/i18n.js';
-import { addDays, dateText, localDate, offsetMinutes } from '../lib/format.js';
+import { dateText, localDate, offsetMinutes } from '../lib/format.js';
 import { withQuery } from '../lib/router.js';
 
 // The search's parameters, as the API names them (UI.md 7); they travel from the results to the unit
@@ -63,11 +63,6 @@ export function hourlyParts(checkIn, checkOut) {
 export function nextHour(utcOffset) {
     const ms = Math.ceil((Date.now() + 60000) / 3600000) * 3600000;
     return { date: localDate(ms, utcOffset), time: localTime(ms, utcOffset) };
-}
-
-/* The default departure after an arrival date: the next day. */
-export function nextDay(date) {
-    return addDays(date, 1);
 }
 
 /* How long a PricingQuote is for: "pour 3 nuits", "pour 2 heure(s)", "pour 1 mois et 3 nuit(s)". */

@@ -13,7 +13,9 @@ export function mapHref(lat, lng) {
     return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
 }
 
-/* Reads `path` from the public API: {loading}, {data} or {error}; `retry()` reads it again. */
+/* Reads `path` from the public API: {loading}, {data} or {error}; `retry()` reads it again. It reads
+   again when `path` changes, not `query` (a page's queries follow from its address, and the site
+   remounts a page when its address changes). */
 export function usePublic(path, query) {
     const [state, setState] = useState({ loading: true });
     const [n, setN] = useState(0);
