@@ -59,6 +59,11 @@ def png(width, height, rgb):
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def shown(text):
+    """A dictionary text as the browser reports an element's text (no-break spaces read as spaces)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def unique(prefix):
     """A name no other test uses."""
     return f"{prefix} {uuid.uuid4().hex[:6]}"

@@ -4,7 +4,7 @@ puts it out of service and back, uploads photos (the browser's own preview first
 import datetime as dt
 import re
 
-from backoffice import Api, log_in, png, settled, unique
+from backoffice import Api, log_in, png, settled, shown, unique
 from conftest import MANAGER, i18n
 
 FR = i18n("fr")
@@ -13,7 +13,7 @@ FORM = "form[data-form=accommodation]"
 
 def fr(key, **params):
     """The French text of `key` with its placeholders filled (typographic spaces as in the dictionary)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), FR[key])
+    return shown(re.sub(r"\{(\w+)\}", lambda m: str(params[m.group(1)]), FR[key]))
 
 
 def season(page, i, name, start, end, price):

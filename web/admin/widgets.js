@@ -99,17 +99,19 @@ export function Pager({ path, query, pagination }) {
 
 /* The field messages of an ApiError's details, each given to the input whose name is the longest
    path prefix of the detail's field ('contacts.phones.1' goes to the input 'contacts.phones').
-   `text(detail)` words a message (default detailText). Returns {errors: {inputName: text}, rest:
-   [messages of the details no input takes]}. */
+   `text(detail)` words a VALIDATION_ERROR's message (default detailText); the field named by another
+   error (a 409 DUPLICATE_EMAIL names `email`) gets that error's own message. Returns {errors:
+   {inputName: text}, rest: [messages of the details no input takes]}. */
 export function errorsByField(err, names, text = detailText) {
     const errors = {};
     const rest = [];
+    const word = err && err.code !== 'VALIDATION_ERROR' ? () => errorText(err) : text;
     for (const d of (err && err.details) || []) {
         const field = d.field || '';
         const name = names.filter((n) => field === n || field.startsWith(`${n}.`))
             .sort((a, b) => b.length - a.length)[0];
-        if (name && !(name in errors)) errors[name] = text(d);
-        else if (!name) rest.push(`${field}: ${text(d)}`);
+        if (name && !(name in errors)) errors[name] = word(d);
+        else if (!name && err.code === 'VALIDATION_ERROR') rest.push(`${field}: ${text(d)}`);
     }
     return { errors, rest };
 }

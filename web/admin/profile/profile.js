@@ -1,6 +1,6 @@
 // web/admin/profile/profile.js: the caller's own account (/admin/profile): name, phone and language (PATCH /api/auth/me), change password, log out everywhere.
 import { html, useState } from '../../lib/html.js';
-import { t } from '../../lib/i18n.js';
+import { detailText, t } from '../../lib/i18n.js';
 import { Field, FormError, useSubmit } from '../../lib/forms.js';
 import { navigate } from '../../lib/router.js';
 import { api, changePassword, logoutAll, setCurrentUser } from '../../lib/session.js';
@@ -66,7 +66,8 @@ function PasswordForm() {
         }
         return save.submit(ev);
     }
-    const { errors, rest } = errorsByField(save.error, ['currentPassword', 'newPassword']);
+    const { errors, rest } = errorsByField(save.error, ['currentPassword', 'newPassword'], (d) => (
+        d.field === 'currentPassword' && /^is incorrect/.test(d.message) ? t('profile.wrongPassword') : detailText(d)));
     const bind = (name) => ({
         name, value: v[name], error: errors[name],
         onInput: (e) => { const value = e.currentTarget.value; setV((old) => ({ ...old, [name]: value })); },

@@ -408,6 +408,7 @@ export default {
     "profile.currentPassword": "Current password",
     "profile.newPassword": "New password",
     "profile.confirmPassword": "New password, again",
+    "profile.wrongPassword": "This is not your current password.",
     "profile.mismatch": "The two passwords differ.",
     "profile.changePasswordSubmit": "Change the password",
     "profile.passwordChanged": "Password changed. Your other sessions are closed; this one goes on.",

@@ -408,6 +408,7 @@ export default {
     "profile.currentPassword": "Mot de passe actuel",
     "profile.newPassword": "Nouveau mot de passe",
     "profile.confirmPassword": "Nouveau mot de passe, encore",
+    "profile.wrongPassword": "Ce n'est pas votre mot de passe actuel.",
     "profile.mismatch": "Les deux mots de passe diffèrent.",
     "profile.changePasswordSubmit": "Changer le mot de passe",
     "profile.passwordChanged": "Mot de passe changé. Vos autres sessions sont fermées ; celle-ci continue.",
