@@ -69,7 +69,12 @@ export function FilterBar({ path, query, fields }) {
         ev.preventDefault();
         navigate(withQuery(path, values));
     }
-    return html`<form class="filters" role="search" data-form="filters" onSubmit=${submit} noValidate>
+    const active = fields.filter((f) => query.get(f.name)).length;
+    // on a phone the filters stay folded unless some are in use; from tablets on they are open
+    const [open] = useState(() => active > 0 || !window.matchMedia('(max-width: 40rem)').matches);
+    return html`<details class="filters-box" open=${open}>
+        <summary>${active ? t('widgets.filtersActive', { n: active }) : t('widgets.filters')}</summary>
+        <form class="filters" role="search" data-form="filters" onSubmit=${submit} noValidate>
         ${fields.map((f) => html`<label class="filter">
             <span>${f.label}</span>
             ${f.type === 'select'
@@ -83,7 +88,7 @@ export function FilterBar({ path, query, fields }) {
             <button type="submit" class="button button-primary">${t('widgets.filter')}</button>
             <a class="button" href=${path}>${t('widgets.reset')}</a>
         </div>
-    </form>`;
+    </form></details>`;
 }
 
 /* Previous / next links for an API pagination object, keeping the rest of the address's query. */

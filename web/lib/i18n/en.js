@@ -76,6 +76,8 @@ export default {
     "widgets.all": "All",
     "widgets.default": "Default",
     "widgets.filter": "Filter",
+    "widgets.filters": "Filters",
+    "widgets.filtersActive": "Filters ({n} in use)",
     "widgets.reset": "Clear filters",
     "widgets.pages": "Pages",
     "widgets.prev": "Previous page",

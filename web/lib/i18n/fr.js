@@ -76,6 +76,8 @@ export default {
     "widgets.all": "Tous",
     "widgets.default": "Par défaut",
     "widgets.filter": "Filtrer",
+    "widgets.filters": "Filtres",
+    "widgets.filtersActive": "Filtres ({n} en cours)",
     "widgets.reset": "Effacer les filtres",
     "widgets.pages": "Pages",
     "widgets.prev": "Page précédente",
