@@ -2,6 +2,7 @@
 (to set data up or check what a page did), wait for a page to finish loading, make a test PNG."""
 
 import struct
+import urllib.parse
 import uuid
 import zlib
 
@@ -34,7 +35,9 @@ class Api:
         self.headers = {"Authorization": f"Bearer {data['tokens']['accessToken']}"}
 
     def get(self, path, **params):
-        return self.server.get(f"/api{path}", headers=self.headers, params=params)
+        # spaces as %20: the API takes '+' literally (SPEC 2.1)
+        return self.server.get(f"/api{path}", headers=self.headers,
+                               params=urllib.parse.urlencode(params, quote_via=urllib.parse.quote))
 
     def post(self, path, body=None, key=True):
         headers = dict(self.headers, **({"Idempotency-Key": str(uuid.uuid4())} if key else {}))
