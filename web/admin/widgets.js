@@ -39,6 +39,22 @@ export function LoadState({ state }) {
     return null;
 }
 
+/* A hook: one page (20 rows) of the list route `path` with the filters `names` and the page number
+   taken from the address's query; reloads when the address changes. Returns useLoad's state, whose
+   value is the API's {data, pagination}. */
+export function useListPage(path, query, names) {
+    return useLoad(() => api.get(path, { ...queryValues(query, names), page: query.get('page') || '', limit: 20 }),
+        [query.toString()]);
+}
+
+/* A form's last row: the submit button (its text while busy) and a link back to `cancelHref`. */
+export function SaveBar({ busy, busyText, text, cancelHref }) {
+    return html`<div class="actions">
+        <button type="submit" class="button button-primary" disabled=${busy}>${busy ? busyText : text}</button>
+        <a class="button" href=${cancelHref}>${t('widgets.cancel')}</a>
+    </div>`;
+}
+
 /* Every item of a paginated list route, page after page (100 at a time, at most `max` items). */
 export async function fetchAll(path, query = {}, max = 1000) {
     const out = [];

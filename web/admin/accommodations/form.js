@@ -6,7 +6,7 @@ import { navigate } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
 import {
-    LoadState, SubmitError, errorsByField, fetchAll, moneyInput, parseList, parseMoney, parseNumber, useLoad,
+    LoadState, SaveBar, SubmitError, errorsByField, fetchAll, moneyInput, parseList, parseMoney, parseNumber, useLoad,
 } from '../widgets.js';
 import { MODES, TYPES } from './list.js';
 import { SeasonsEditor, seasonNames, seasonRow, seasonText, seasonsBody } from './seasons.js';
@@ -142,11 +142,8 @@ function AccommodationForm({ unit, ests, user }) {
             </div>
         </fieldset>
         <${Field} label=${t('accommodation.amenities')} hint=${t('accommodation.amenitiesHint')} ...${bind('amenities')} />
-        <div class="actions">
-            <button type="submit" class="button button-primary" disabled=${save.busy}>
-                ${save.busy ? t('accommodation.saving') : creating ? t('accommodation.create') : t('accommodation.save')}</button>
-            <a class="button" href=${creating ? '/admin/accommodations' : `/admin/accommodations/${unit.id}`}>${t('widgets.cancel')}</a>
-        </div>
+        <${SaveBar} busy=${save.busy} busyText=${t('accommodation.saving')} text=${creating ? t('accommodation.create') : t('accommodation.save')}
+            cancelHref=${creating ? '/admin/accommodations' : `/admin/accommodations/${unit.id}`} />
     </form>`;
 }
 

@@ -2,10 +2,9 @@
 import { html } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
 import { money } from '../../lib/format.js';
-import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
 import {
-    FilterBar, LoadState, Pager, establishmentOptions, queryValues, useEstablishments, useLoad,
+    FilterBar, LoadState, Pager, establishmentOptions, useEstablishments, useListPage,
 } from '../widgets.js';
 
 export const TYPES = ['standard_room', 'suite', 'house', 'apartment'];
@@ -34,9 +33,7 @@ function filterFields(ests) {
 export function AccommodationListPage({ query, user }) {
     useTitle(t('nav.accommodations'));
     const ests = useEstablishments(user);
-    const state = useLoad(() => api.get('/accommodations', {
-        ...queryValues(query, FILTERS), page: query.get('page') || '', limit: 20,
-    }), [query.toString()]);
+    const state = useListPage('/accommodations', query, FILTERS);
     const estName = (id) => ((ests.value || []).find((e) => e.id === id) || {}).name || '';
     const canCreate = user.role !== 'staff';
     const rows = state.value ? state.value.data : [];

@@ -3,10 +3,9 @@ import { html, useState } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
 import { Field } from '../../lib/forms.js';
 import { navigate } from '../../lib/router.js';
-import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
 import {
-    FilterBar, LoadState, Pager, establishmentOptions, queryValues, useEstablishments, useLoad,
+    FilterBar, LoadState, Pager, establishmentOptions, useEstablishments, useListPage,
 } from '../widgets.js';
 import { Actor, ENTITIES, utcText } from './entries.js';
 
@@ -37,9 +36,7 @@ function Lookup() {
 export function AuditListPage({ query, user }) {
     useTitle(t('nav.audit'));
     const ests = useEstablishments(user);
-    const state = useLoad(() => api.get('/audit', {
-        ...queryValues(query, FILTERS), page: query.get('page') || '', limit: 20,
-    }), [query.toString()]);
+    const state = useListPage('/audit', query, FILTERS);
     const rows = state.value ? state.value.data : [];
     const fields = [
         { name: 'entity', label: t('audit.entity'), type: 'select', options: ENTITIES.map((x) => [x, t(`audit.entity.${x}`)]) },

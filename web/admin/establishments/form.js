@@ -5,7 +5,7 @@ import { Field, useSubmit } from '../../lib/forms.js';
 import { navigate } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
-import { Checkbox, LoadState, SubmitError, errorsByField, parseList, parseNumber, useLoad } from '../widgets.js';
+import { Checkbox, LoadState, SaveBar, SubmitError, errorsByField, parseList, parseNumber, useLoad } from '../widgets.js';
 
 const TEXTS = ['name', 'description', 'location.city', 'location.address', 'location.country', 'location.lat',
     'location.lng', 'contacts.phones', 'contacts.email', 'contacts.website', 'services', 'checkInTime', 'checkOutTime',
@@ -154,11 +154,8 @@ function EstablishmentForm({ est, user }) {
             ${select('defaultLanguage', [['fr', t('lang.fr')], ['en', t('lang.en')]])}
         </div></fieldset>
         <${DiscountsEditor} rows=${rows} setRows=${(r) => { setRows(r); setShown(null); }} errors=${errors} />
-        <div class="actions">
-            <button type="submit" class="button button-primary" disabled=${save.busy}>
-                ${save.busy ? t('establishment.saving') : creating ? t('establishment.create') : t('establishment.save')}</button>
-            <a class="button" href=${creating ? '/admin/establishments' : `/admin/establishments/${est.id}`}>${t('widgets.cancel')}</a>
-        </div>
+        <${SaveBar} busy=${save.busy} busyText=${t('establishment.saving')} text=${creating ? t('establishment.create') : t('establishment.save')}
+            cancelHref=${creating ? '/admin/establishments' : `/admin/establishments/${est.id}`} />
     </form>`;
 }
 

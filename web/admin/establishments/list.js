@@ -1,9 +1,8 @@
 // web/admin/establishments/list.js: the establishment list (/admin/establishments): all of them with filters for a super admin, their own for the others.
 import { html } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
-import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
-import { FilterBar, LoadState, Pager, queryValues, useLoad } from '../widgets.js';
+import { FilterBar, LoadState, Pager, useListPage } from '../widgets.js';
 
 const FILTERS = ['q', 'city', 'isActive', 'sort'];
 
@@ -11,9 +10,7 @@ const FILTERS = ['q', 'city', 'isActive', 'sort'];
 export function EstablishmentListPage({ query, user }) {
     useTitle(t('nav.establishments'));
     const sa = user.role === 'super_admin';
-    const state = useLoad(() => api.get('/establishments', {
-        ...queryValues(query, FILTERS), page: query.get('page') || '', limit: 20,
-    }), [query.toString()]);
+    const state = useListPage('/establishments', query, FILTERS);
     const rows = state.value ? state.value.data : [];
     const fields = [
         { name: 'q', label: t('establishments.search'), type: 'search' },

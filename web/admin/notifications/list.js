@@ -5,7 +5,7 @@ import { FormError, useSubmit } from '../../lib/forms.js';
 import { withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
-import { LoadState, Pager, useLoad, whenText } from '../widgets.js';
+import { LoadState, Pager, useListPage, whenText } from '../widgets.js';
 import { refreshUnread, setUnread } from './bell.js';
 
 // where a notification's data.entity leads in the back office
@@ -42,7 +42,7 @@ function Item({ n, onRead }) {
 export function NotificationsPage({ query }) {
     useTitle(t('nav.notifications'));
     const unread = query.get('unread') === 'true';
-    const state = useLoad(() => api.get('/notifications', { unread: unread ? 'true' : '', page: query.get('page') || '', limit: 20 }), [query.toString()]);
+    const state = useListPage('/notifications', query, ['unread']);
     const replace = (n) => state.set((list) => ({ ...list, data: list.data.map((x) => (x.id === n.id ? n : x)) }));
     const readAll = useSubmit(async (key) => {
         await api.post('/notifications/read-all', {}, { idempotencyKey: key });

@@ -1,10 +1,9 @@
 // web/admin/users/list.js: the user list (/admin/users): search, role, active and (super admin) establishment filters in the address, a link to each account.
 import { html } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
-import { api } from '../../lib/session.js';
 import { useTitle } from '../../lib/ui.js';
 import {
-    FilterBar, LoadState, Pager, establishmentOptions, queryValues, useEstablishments, useLoad, whenText,
+    FilterBar, LoadState, Pager, establishmentOptions, useEstablishments, useListPage, whenText,
 } from '../widgets.js';
 
 export const ROLES = ['super_admin', 'manager', 'staff'];
@@ -15,9 +14,7 @@ const SORTS = ['-createdAt', 'lastName', 'email', '-lastLoginAt'];
 export function UserListPage({ query, user }) {
     useTitle(t('nav.users'));
     const ests = useEstablishments(user);
-    const state = useLoad(() => api.get('/users', {
-        ...queryValues(query, FILTERS), page: query.get('page') || '', limit: 20,
-    }), [query.toString()]);
+    const state = useListPage('/users', query, FILTERS);
     const rows = state.value ? state.value.data : [];
     const fields = [
         { name: 'q', label: t('users.search'), type: 'search' },
