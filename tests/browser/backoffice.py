@@ -46,6 +46,9 @@ class Api:
     def patch(self, path, body):
         return self.server.patch(f"/api{path}", headers=self.headers, json=body)
 
+    def delete(self, path):
+        return self.server.delete(f"/api{path}", headers=self.headers)
+
     def data(self, method, path, *args, **kw):
         """The `data` of a 2xx answer (fails the test on anything else)."""
         r = getattr(self, method)(path, *args, **kw)

@@ -1,6 +1,7 @@
 """test_admin_prop_accommodation.py: a manager creates an accommodation with a season (the API's 400 on
 overlapping seasons shown at the right row), edits it (a season ending before it starts shown at its field),
-puts it out of service and back, uploads photos (the browser's own preview first), reorders and deletes one."""
+puts it out of service and back, uploads photos (the browser's own preview first), reorders and deletes one,
+then deletes the unit (so the public site's tests see the demo's offers only)."""
 import datetime as dt
 import re
 
@@ -128,3 +129,9 @@ def test_create_with_season_edit_images(page, web, tmp_path):
     page.reload()
     settled(page)
     page.until(lambda: len(page.finds("li.photo")) == 1, "one photo after a reload")
+    # delete the unit (asked twice): back to the list, and its last photo goes with it
+    page.click("[data-action=delete]")
+    page.click("main .actions [data-action=confirm]")
+    page.wait_path("/admin/accommodations")
+    assert api.get(f"/accommodations/{unit_id}").status_code == 404
+    assert api.get(f"/images/{ids[1]}").status_code == 404

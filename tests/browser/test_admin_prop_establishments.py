@@ -1,6 +1,7 @@
 """test_admin_prop_establishments.py: a super admin creates an establishment (a website that is not https refused
-at its field), deactivates it (gone from the public site) and activates it again; a manager edits their own
-establishment, whose restricted fields (name, currency, VAT...) are read-only to them."""
+at its field), deactivates it (gone from the public site), activates it and deactivates it again (so the public
+site's tests keep the demo's establishments only); a manager edits their own establishment, whose restricted
+fields (name, currency, VAT...) are read-only to them."""
 from backoffice import Api, log_in, settled, unique
 from conftest import ADMIN, MANAGER, i18n
 
@@ -10,7 +11,7 @@ FORM = "form[data-form=establishment]"
 
 def test_super_admin_creates_and_deactivates_an_establishment(page, web):
     admin = Api(web, ADMIN)
-    name = unique("Hôtel des tests")
+    name = unique("Villa des tests")  # sorts after the demo establishments
     log_in(page, ADMIN)
     page.click("[data-nav=establishments]")
     settled(page)
@@ -42,6 +43,8 @@ def test_super_admin_creates_and_deactivates_an_establishment(page, web):
     page.click("[data-action=activate]")
     page.wait("main [data-active=true]")
     assert admin.data("get", f"/establishments/{est_id}")["isActive"] is True
+    page.click("[data-action=deactivate]")
+    page.wait("main [data-active=false]")
 
 
 def test_manager_edits_their_own_establishment(page, web):
