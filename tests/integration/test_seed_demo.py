@@ -46,17 +46,17 @@ def test_seed_demo_logins_work_and_it_is_idempotent(start_server):
     admin = identity.login(srv, "admin@ruzizi.demo", password)["tokens"]["accessToken"]
     before = assert_ok(srv.get("/api/audit/verify", headers=identity.bearer(admin)))
     images = assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))
-    assert len(images) == 8  # one per establishment and per unit
+    assert len(images) == 10  # one per establishment and per unit
     seed(srv)
-    assert len(assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))) == 8
+    assert len(assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))) == 10
     after = assert_ok(srv.get("/api/audit/verify", headers=identity.bearer(admin)))
     assert after["valid"] and after["headSeq"] == before["headSeq"]
     listed = assert_ok(srv.get("/api/establishments", headers=identity.bearer(admin)))
     assert len(listed) == 2
     units = assert_ok(srv.get("/api/accommodations?limit=100", headers=identity.bearer(admin)))
-    assert len(units) == 6  # three per establishment, not duplicated by the second run
+    assert len(units) == 8  # four per establishment, not duplicated by the second run
     assert sorted(u["pricingMode"] for u in units) == ["hourly"] * 2 + ["monthly"] * 2 + \
-        ["nightly"] * 2
+        ["nightly"] * 4
     assert all(u["pricing"]["seasons"] for u in units)
     assert {u["pricing"]["minHours"] for u in units if u["pricingMode"] == "hourly"} == {2}
 
@@ -66,10 +66,10 @@ def test_seed_demo_images_show_in_the_public_catalogue(start_server):
     seed(srv)
     ests = assert_ok(srv.get("/api/public/establishments?limit=100"))
     units = assert_ok(srv.get("/api/public/accommodations?limit=100"))
-    assert len(ests) == 2 and len(units) == 6
+    assert len(ests) == 2 and len(units) == 8
     refs = [r for owner in ests + units for r in owner["images"]]
-    assert len(refs) == 8 and all(len(owner["images"]) == 1 for owner in ests + units)
-    assert len({r["id"] for r in refs}) == 8
+    assert len(refs) == 10 and all(len(owner["images"]) == 1 for owner in ests + units)
+    assert len({r["id"] for r in refs}) == 10
     for ref in refs:
         assert ref["url"] == f"/api/images/{ref['id']}/full"
         resp = srv.get(ref["thumbnails"]["small"])
@@ -79,7 +79,7 @@ def test_seed_demo_images_show_in_the_public_catalogue(start_server):
     password = re.search(r"password (\S+)\)", seed(srv)).group(1)
     admin = identity.login(srv, "admin@ruzizi.demo", password)["tokens"]["accessToken"]
     images = assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))
-    assert len(images) == 8  # the second run added none
+    assert len(images) == 10  # the second run added none
     for img in images:
         assert img["sourceFilename"] == "demo.png" and img["uploadedBy"] is None
         assert img["mimeType"] == "image/png" and img["ownerId"] is None
@@ -288,6 +288,16 @@ def test_seed_demo_bookings_fill_the_back_office(start_server):
         compared += 1
     assert compared >= 6 and len(clones) == 3
 
+    # the booking site's first search (tonight, one night, two guests) finds a room in each
+    # establishment: the free nightly demo unit, whatever the demo bookings hold
+    for e in listing(srv, admin, "/api/establishments"):
+        local_today = business_today(e)
+        query = urllib.parse.urlencode(dict(
+            establishmentId=e["id"], guests=2, checkIn=local_today.isoformat(),
+            checkOut=(local_today + dt.timedelta(days=1)).isoformat()))
+        offers = assert_ok(srv.get(f"/api/public/availability?{query}"))["offers"]
+        assert "Chambre Rusizi" in [o["accommodation"]["name"] for o in offers], (e["name"], offers)
+
     # the other establishment got its own; a second run adds nothing
     every = listing(srv, admin, "/api/bookings")
     assert len({b["establishmentId"] for b in every}) == 2
@@ -298,3 +308,63 @@ def test_seed_demo_bookings_fill_the_back_office(start_server):
     assert re.search(r"^demo clients and bookings: 0 clients and 0 bookings added", out, re.M), out
     assert len(listing(srv, admin, "/api/bookings")) == len(every)
     assert len(listing(srv, admin, "/api/clients")) == n_clients
+
+
+# ---- a store with a super_admin of its own (issue 9 §5) --------------------------------------
+
+def test_seed_demo_refuses_a_store_with_its_own_super_admin(start_server):
+    """The demo super_admin has a published password: on a store whose own super_admin exists,
+    seed-demo adds nothing and prints no login unless --force; then the logins are printed and
+    work."""
+    srv = start_server()
+    identity.create_admin(srv, "owner@hotel.example", "owner-pass-123")
+    uploads = upload_dir(srv)
+    p = harness.run_ctl(srv.store_uri, "seed-demo", "--upload-dir", str(uploads), check=False)
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert "super_admin of its own" in p.stderr and "--force" in p.stderr
+    assert p.stdout == ""  # no demo login, no password
+    owner = identity.bearer(identity.login(srv, "owner@hotel.example", "owner-pass-123")
+                            ["tokens"]["accessToken"])
+    assert assert_ok(srv.get("/api/establishments", headers=owner)) == []
+    assert [u["email"] for u in assert_ok(srv.get("/api/users", headers=owner))] == \
+        ["owner@hotel.example"]
+    assert not list(uploads.rglob("*.webp"))
+
+    out = seed_forced(srv)
+    password = re.search(r"password (\S+)\)", out).group(1)
+    assert "admin@ruzizi.demo" in out
+    assert identity.login(srv, "admin@ruzizi.demo", password)["user"]["role"] == "super_admin"
+    assert len(assert_ok(srv.get("/api/establishments", headers=owner))) == 2
+    # forced once, the store still has a super_admin of its own: a plain run is refused again
+    p = harness.run_ctl(srv.store_uri, "seed-demo", check=False)
+    assert p.returncode == 1 and p.stdout == ""
+
+
+def seed_forced(srv):
+    """seed-demo --force with the server's upload directory (files handed back when root)."""
+    uploads = upload_dir(srv)
+    out = harness.run_ctl(srv.store_uri, "seed-demo", "--force", "--upload-dir",
+                          str(uploads)).stdout
+    if srv.store_uri.startswith("sqlite:"):
+        harness.chown_to_run_user(srv.dir / "data")
+    harness.chown_to_run_user(uploads)
+    return out
+
+
+def test_seed_demo_reruns_on_its_own_demo_store(start_server):
+    """scripts/dev-up runs seed-demo on every start: on the demo store it made (whose only
+    super_admin is the demo one) a second run succeeds, prints the logins and adds nothing; an
+    inactive own super_admin still counts as the store's own."""
+    srv = start_server()
+    first = seed(srv)
+    second = seed(srv)
+    assert re.search(r"^demo logins \(password ", second, re.M), second
+    assert re.findall(r"^\s+super_admin\s+(\S+)", second, re.M) == ["admin@ruzizi.demo"]
+    assert "0 clients and 0 bookings added" in second and first != second
+    password = re.search(r"password (\S+)\)", second).group(1)
+    admin = identity.bearer(identity.login(srv, "admin@ruzizi.demo", password)["tokens"]
+                            ["accessToken"])
+    own = identity.create_admin(srv, "own@hotel.example", "own-pass-1234", force=True)
+    assert_ok(srv.post(f"/api/users/{own}/deactivate", headers=admin, json={}))
+    p = harness.run_ctl(srv.store_uri, "seed-demo", check=False)
+    assert p.returncode == 1 and p.stdout == ""
