@@ -75,9 +75,10 @@ def kill(pids):
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    deadline = time.time() + 10
-    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") and
-                                         "zombie" not in _state(p) for p in pids):
+    # until httpd has reaped them: a killed child's leader is a zombie while its other threads
+    # still exit, and the kernel undoes the semaphores only when the last of them has
+    deadline = time.time() + 15
+    while time.time() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
         time.sleep(0.05)
 
 
