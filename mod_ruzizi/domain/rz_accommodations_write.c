@@ -13,7 +13,7 @@
 #include "domain/rz_images.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #define RZ_BOOKINGS "bookings"
 #define RZ_MAINTENANCE "maintenance"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_query.h"

@@ -14,13 +14,13 @@
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "domain/rz_auth_tokens.h"
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 #include "domain/rz_users.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #define REUSE_GRACE_S 10
 

@@ -10,15 +10,15 @@
 #include "auth/rz_password.h"
 #include "auth/rz_token.h"
 #include "core/rz_json.h"
-#include "core/rz_outbox.h"
+#include "services/rz_outbox.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "domain/rz_auth_tokens.h"
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #define RESET_TTL_S (30 * 60)
 

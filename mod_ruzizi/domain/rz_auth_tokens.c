@@ -12,7 +12,7 @@
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 #include "http/rz_auth.h"
 
 #define REFRESH_TTL (7 * 86400)

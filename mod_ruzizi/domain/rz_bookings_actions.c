@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_clientdoc.h"
 #include "core/rz_estdoc.h"
 #include "core/rz_json.h"

@@ -10,7 +10,7 @@
 
 #include "auth/rz_ratelimit.h"
 #include "core/rz_bkcode.h"
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"

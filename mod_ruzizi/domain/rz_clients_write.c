@@ -14,7 +14,7 @@
 #include "core/rz_time.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #define RZ_BOOKINGS_COLL "bookings"
 

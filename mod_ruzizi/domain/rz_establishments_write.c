@@ -13,7 +13,7 @@
 #include "domain/rz_images.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 /* SPEC 3.3 note 2: a manager may not change these. */
 static const char *const restricted[] = {"name",          "isActive",         "currency",

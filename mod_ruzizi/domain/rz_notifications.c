@@ -9,13 +9,13 @@
 
 #include "core/rz_id.h"
 #include "core/rz_json.h"
-#include "core/rz_notify.h"
+#include "services/rz_notify.h"
 #include "core/rz_query.h"
 #include "core/rz_time.h"
 #include "core/rz_validate.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 /* Unread notifications marked per store round-trip by read-all. */
 #define READ_ALL_BATCH 200

@@ -10,7 +10,7 @@
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 static const char *check_code(apr_pool_t *p, const json_t *v)
 {

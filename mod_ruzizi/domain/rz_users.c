@@ -9,7 +9,7 @@
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_query.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 

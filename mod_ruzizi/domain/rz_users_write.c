@@ -10,16 +10,16 @@
 #include "rz_config.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
-#include "core/rz_outbox.h"
+#include "services/rz_outbox.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "core/rz_validate.h"
 #include "domain/rz_auth_api.h"
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 /* Every write that can lower the number of active super_admins names this key, so the last one
  * can never be deactivated or demoted by two concurrent requests (SPEC 4.1). */

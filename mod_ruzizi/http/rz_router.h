@@ -6,7 +6,7 @@
 #include "httpd.h"
 
 #include "http/rz_request.h"
-#include "http/rz_route_spec.h"
+#include "domain/rz_route.h"
 
 typedef int (*rz_handler_fn)(rz_req_t *rq);
 

@@ -17,7 +17,7 @@
     {method, pattern, handler, access, flags, query, summary},
 
 const rz_route_t rz_routes[] = {
-#include "http/rz_routes.def"
+#include "domain/rz_routes.def"
 };
 
 const int rz_routes_count = (int)(sizeof(rz_routes) / sizeof(rz_routes[0]));

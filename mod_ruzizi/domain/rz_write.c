@@ -1,5 +1,5 @@
 /* rz_write.c: begins, audits, commits or rolls back the unit of work of one write request. */
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #include "rz_config.h"
 #include "rz_private.h"

@@ -1,7 +1,7 @@
-/* rz_route_spec.h: httpd-free vocabulary of the route table (access rules, flags), shared with
+/* rz_route.h: httpd-free vocabulary of the route table (access rules, flags), shared with
  * ruzizi-ctl. */
-#ifndef RZ_ROUTE_SPEC_H
-#define RZ_ROUTE_SPEC_H
+#ifndef RZ_ROUTE_H
+#define RZ_ROUTE_H
 
 /* Access rule of a route (SPEC 3.3): who may call it at all. Scope (own establishment, own records)
  * is enforced by the handlers through the authz helpers; this is steps (3)-(4) of SPEC 2.3. */

@@ -1,5 +1,5 @@
 /* rz_smtp.c: SMTP delivery with libcurl: relay URL rules, MIME message building, one-email send. */
-#include "core/rz_smtp.h"
+#include "services/rz_smtp.h"
 
 #include <apr_strings.h>
 #include <arpa/inet.h>

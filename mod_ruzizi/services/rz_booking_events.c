@@ -1,14 +1,14 @@
 /* rz_booking_events.c: booking status changes with history, booking emails and notifications,
  * and the booking_expiry / no_show jobs (SPEC 5.1, 8.7, 8.8). */
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 
 #include <apr_strings.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_json.h"
-#include "core/rz_notify.h"
-#include "core/rz_outbox.h"
+#include "services/rz_notify.h"
+#include "services/rz_outbox.h"
 #include "core/rz_stay.h"
 #include "core/rz_time.h"
 

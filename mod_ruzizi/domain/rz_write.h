@@ -2,7 +2,7 @@
 #ifndef RZ_WRITE_H
 #define RZ_WRITE_H
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "http/rz_request.h"
 
 /* One request's unit of work (SPEC 8.9: the change, its audit entries, counters, outbox emails,
