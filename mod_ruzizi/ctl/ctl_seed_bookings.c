@@ -8,7 +8,7 @@
 
 #include "core/rz_accdoc.h"
 #include "services/rz_audit.h"
-#include "core/rz_bkcode.h"
+#include "services/rz_bkcode_store.h"
 #include "services/rz_booking_events.h"
 #include "core/rz_clientdoc.h"
 #include "core/rz_estdoc.h"

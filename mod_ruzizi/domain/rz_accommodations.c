@@ -3,7 +3,6 @@
 #include "domain/rz_accommodations.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -11,8 +10,7 @@
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 const char *rz_acc_key(apr_pool_t *p, const char *id)
 {
@@ -83,9 +81,9 @@ int rz_h_accommodation_get(rz_req_t *rq)
     json_t *acc;
 
     if (rz_acc_load(rq, &s, &acc) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, acc), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, acc), NULL);
 }
 
 static const char *const list_sorts[] = {"name", "basePrice", "createdAt", NULL};
@@ -171,17 +169,17 @@ int rz_h_accommodations_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (list_query(rq, &v, &page, &q, c, any) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if ((st = rz_store_find(s, RZ_ACCOMMODATIONS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = rz_json_pool_own(rq->pool, json_array());
     json_array_foreach (found, i, doc) {
         json_array_append(data, rz_accommodation_view(rq->pool, doc));
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &page, total));
 }

@@ -1,11 +1,7 @@
 /* rz_auth_password.c: change-password, forgot-password and reset-password (SPEC 7.1, 8.5, 8.7). */
 #include "domain/rz_auth_api.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include "auth/rz_password.h"
 #include "auth/rz_token.h"
@@ -16,8 +12,7 @@
 #include "services/rz_userdoc.h"
 #include "domain/rz_auth_tokens.h"
 #include "services/rz_sessions.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 #include "domain/rz_write.h"
 
 #define RESET_TTL_S (30 * 60)
@@ -49,8 +44,7 @@ static const char *new_hash(rz_req_t *rq, const char *password)
     char hash[crypto_pwhash_STRBYTES];
     const char *copy;
 
-    if (rz_password_hash(password, rz_config_password_cost(rz_config_server(rq->r->server)), hash)
-        != 0) {
+    if (rz_password_hash(password, rq->conf->password_cost, hash) != 0) {
         return NULL;
     }
     copy = apr_pstrdup(rq->pool, hash);
@@ -79,7 +73,7 @@ static rz_status_t set_password(rz_write_t *w, const json_t *user, const char *h
     vars = rz_json_pool_own(w->rq->pool,
                             json_pack("{s:s, s:s, s:s?}", "firstName",
                                       json_string_value(json_object_get(user, "firstName")), "at",
-                                      now, "ip", w->rq->r->useragent_ip));
+                                      now, "ip", w->rq->client_ip));
     if ((st = rz_store_update(w->s, RZ_USERS, id, &u, -1, NULL)) != RZ_OK
         || (st = rz_sessions_revoke_user(w->s, id, reason, NULL)) != RZ_OK) {
         return st;
@@ -101,7 +95,7 @@ int rz_h_auth_change_password(rz_req_t *rq)
     cur = rz_auth_password_field(rq, &v, "currentPassword");
     next = rz_auth_password_field(rq, &v, "newPassword");
     if (check_fields(&v, rq->body, "currentPassword", "newPassword") != 0 || !cur || !next) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((policy = rz_password_policy(next, email)) != NULL) {
         rz_v_fail(&v, "newPassword", policy);
@@ -109,20 +103,20 @@ int rz_h_auth_change_password(rz_req_t *rq)
         rz_v_fail(&v, "newPassword", "must differ from the current password");
     }
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_rate_limit(rq, RZ_RL_CHANGE_PASSWORD, rq->who->user_id) != 0
         || rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_password_verify(json_string_value(json_object_get(rq->who->user, "passwordHash")),
                             cur)) {
         rz_v_fail(&v, "currentPassword", "is incorrect");
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     hash = new_hash(rq, next);
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = set_password(&w, rq->who->user, hash, "password_change")) != RZ_OK
         || !(tokens = rz_tokens_issue(&w, rq->who->user, NULL, NULL, 0, &st))
@@ -132,9 +126,9 @@ int rz_h_auth_change_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK,
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_json_pool_own(rq->pool, json_pack("{s:O}", "tokens", tokens)), NULL);
 }
 
@@ -142,7 +136,7 @@ int rz_h_auth_change_password(rz_req_t *rq)
  * invalidated), stored hashed, valid 30 minutes. */
 static rz_status_t request_reset(rz_write_t *w, const json_t *user)
 {
-    rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
+    const rz_settings_t *sc = w->rq->conf;
     const char *id = json_string_value(json_object_get(user, "id"));
     char token[RZ_TOKEN_LEN + 1], hash[65], now[21], until[21];
     rz_cond_t c = {"userId", RZ_EQ, rz_json_pool_own(w->rq->pool, json_string(id))};
@@ -188,18 +182,18 @@ int rz_h_auth_forgot_password(rz_req_t *rq)
     rz_vctx_init(&v, rq->pool);
     email_in = rz_auth_password_field(rq, &v, "email");
     if (check_fields(&v, rq->body, "email", NULL) != 0 || !email_in) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     email = rz_text_fold(rq->pool, rz_text_trim(rq->pool, email_in));
     /* the per-IP limit of forgot-password shares the login-ip scope (SPEC 8.2 names no own scope)
      */
     if (rz_auth_rate_limit(rq, RZ_RL_FORGOT_EMAIL, email) != 0
         || rz_auth_rate_limit(rq, RZ_RL_LOGIN_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     key = apr_pstrcat(rq->pool, "reset:", email, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     c = (rz_cond_t){"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(email))};
     st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
@@ -212,15 +206,16 @@ int rz_h_auth_forgot_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_ACCEPTED, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_ACCEPTED, NULL, NULL);
 }
 
 static int bad_token(rz_write_t *w, rz_vctx_t *v)
 {
     rz_v_fail(v, "token", "is invalid, expired or already used");
-    return rz_write_error(w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed", v->details);
+    return rz_write_error(w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+                          v->details);
 }
 
 int rz_h_auth_reset_password(rz_req_t *rq)
@@ -239,20 +234,20 @@ int rz_h_auth_reset_password(rz_req_t *rq)
     token = rz_auth_password_field(rq, &v, "token");
     next = rz_auth_password_field(rq, &v, "newPassword");
     if (check_fields(&v, rq->body, "token", "newPassword") != 0 || !token || !next) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_rate_limit(rq, RZ_RL_RESET_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_token_well_formed(token)) {
         rz_v_fail(&v, "token", "is invalid, expired or already used");
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     rz_sha256_hex(token, strlen(token), hash);
     pw_hash = new_hash(rq, next); /* before the unit of work (see new_hash) */
     key = apr_pstrcat(rq->pool, "reset-token:", hash, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     c = (rz_cond_t){"tokenHash", RZ_EQ, rz_json_pool_own(rq->pool, json_string(hash))};
     st = rz_store_find_one(w.s, RZ_RESETS, &c, 1, &reset);
@@ -272,7 +267,7 @@ int rz_h_auth_reset_password(rz_req_t *rq)
     if (st == RZ_OK
         && (policy = rz_password_policy(next, json_string_value(json_object_get(user, "email"))))) {
         rz_v_fail(&v, "newPassword", policy);
-        return rz_write_error(&w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+        return rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
                               v.details);
     }
     rz_timestamp_format(rz_now(), now);
@@ -293,7 +288,7 @@ int rz_h_auth_reset_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

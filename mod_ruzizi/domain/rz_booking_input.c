@@ -3,11 +3,8 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
-
-#include "rz_config.h"
 
 #include "core/rz_accdoc.h"
 #include "core/rz_clientdoc.h"
@@ -16,8 +13,7 @@
 #include "core/rz_json.h"
 #include "core/rz_pricing.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 static const char *const booking_types[] = {"onsite", "walkin", NULL};
 static const char *const initial_statuses[] = {"pending", "accepted", "confirmed", NULL};
@@ -278,12 +274,12 @@ int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, 
         st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_bk_str(u->acc, "establishmentId"), &u->est);
     }
     if (st == RZ_NOT_FOUND) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
                          detail1(rq, field, "not found"));
         return -1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     rz_est_clock_from_doc(&u->clock, u->est);
@@ -295,7 +291,7 @@ int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, 
 
 static int stay_error(rz_req_t *rq, const char *field, const char *message)
 {
-    return rz_respond_validation(rq->r, detail1(rq, field, message)), -1;
+    return rz_respond_validation(rq, detail1(rq, field, message)), -1;
 }
 
 int rz_bk_resolve_stay(rz_req_t *rq, const rz_bk_unit_t *u, const char *in, const char *out,
@@ -334,7 +330,7 @@ json_t *rz_bk_price(rz_req_t *rq, const rz_bk_unit_t *u, const rz_stay_t *st)
     json_t *q = rz_price_quote(u->acc, u->est, st, &err);
 
     if (!q) {
-        rz_respond_validation(rq->r, detail1(rq, "checkOut", err ? err : "cannot be priced"));
+        rz_respond_validation(rq, detail1(rq, "checkOut", err ? err : "cannot be priced"));
         return NULL;
     }
     return rz_json_pool_own(rq->pool, q);
@@ -372,13 +368,13 @@ int rz_bk_not_available(rz_write_t *w, const char *conflict_id)
         details = conflict_id ? detail1(w->rq, "bookingId", conflict_id)
                               : detail1(w->rq, "accommodationId", "out of service");
     }
-    return rz_write_error(w, HTTP_CONFLICT, "NOT_AVAILABLE",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "NOT_AVAILABLE",
                           "The accommodation is not available for this stay", details);
 }
 
 const char *rz_bk_base_url(rz_req_t *rq)
 {
-    return rz_config_server(rq->r->server)->public_base_url;
+    return rq->conf->public_base_url;
 }
 
 const char *rz_bk_now(rz_req_t *rq)

@@ -4,7 +4,6 @@
 
 #include "apr_strings.h"
 #include "apr_tables.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -16,8 +15,7 @@
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 #define RZ_INVOICES "invoices"
 #define CAL_MAX_SPAN 365 /* SPEC 7.5: to - from <= 365 days */
@@ -254,9 +252,9 @@ int rz_h_booking_get(rz_req_t *rq)
     json_t *b;
 
     if (rz_booking_load(rq, &s, &b) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, b, NULL, NULL), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, b, NULL, NULL), NULL);
 }
 
 /* ---- lists ----------------------------------------------------------------------------------- */
@@ -431,9 +429,9 @@ static int respond_list(rz_req_t *rq, rz_sess_t *s, bk_list_t *L)
     st = L->in_house ? find_in_house(rq, s, L, &found, &total)
                      : rz_store_find(s, RZ_BOOKINGS, &L->q, &found, &total);
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_list(rq->r, views_of(rq->pool, s, found),
+    return rz_respond_list(rq, views_of(rq->pool, s, found),
                            rz_pagination_json(rq->pool, &L->page, total));
 }
 
@@ -446,10 +444,10 @@ int rz_h_bookings_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (list_read(rq, &v, &L) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     return respond_list(rq, s, &L);
 }
@@ -469,10 +467,10 @@ int rz_h_client_bookings(rz_req_t *rq)
     rz_query_page(&v, rq->query, &L.page);
     rz_query_sort(&v, rq->query, sorts, "-checkIn", &sort, &desc);
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_client_load(rq, &s, &client) != 0) {
-        return OK;
+        return rq->res.status;
     }
     str_cond(&L, rq->pool, "clientId", RZ_EQ, str_of(client, "id"));
     str_cond(&L, rq->pool, "establishmentId", RZ_EQ, str_of(client, "establishmentId"));
@@ -568,13 +566,13 @@ int rz_h_accommodation_calendar(rz_req_t *rq)
 
     rz_vctx_init(&v, p);
     if (calendar_read(rq, &v, &from, &to, &d0, &d1) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_acc_load(rq, &s, &acc) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = calendar_find(rq, s, acc, from, to, d1, &found)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     days = rz_json_pool_own(p, json_array());
     for (d = d0; d <= d1; d++) {
@@ -607,5 +605,5 @@ int rz_h_accommodation_calendar(rz_req_t *rq)
     out = rz_json_pool_own(p, json_pack("{s:O, s:s, s:s, s:O, s:O}", "accommodationId",
                                         json_object_get(acc, "id"), "from", from, "to", to,
                                         "bookings", list, "days", days));
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }

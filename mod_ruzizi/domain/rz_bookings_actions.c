@@ -3,7 +3,6 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -14,8 +13,7 @@
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 /* One action being applied, inside its unit of work. */
 typedef struct act_t {
@@ -61,7 +59,7 @@ static const char *const from_cancellable[] = {"pending", "accepted", "confirmed
 
 static int invalid_transition(act_t *a, const char *why)
 {
-    return rz_write_error(&a->w, HTTP_CONFLICT, "INVALID_TRANSITION", why, NULL), -1;
+    return rz_write_error(&a->w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION", why, NULL), -1;
 }
 
 /* ---- guards and effects ------------------------------------------------------------------- */
@@ -254,14 +252,14 @@ static int run_action(rz_req_t *rq, const action_t *d)
     a.rq = rq;
     rz_vctx_init(&v, rq->pool);
     if (!(a.in = rz_validate(&v, d->schema, rq->body, RZ_V_CREATE))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_booking_load(rq, &s, &b) != 0) {
-        return OK;
+        return rq->res.status;
     }
     key = rz_acc_key(rq->pool, rz_bk_str(b, "accommodationId"));
     if (rz_write_begin(&a.w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     a.now = rz_now();
     a.now_ts = rz_bk_now(rq);
@@ -280,9 +278,9 @@ static int run_action(rz_req_t *rq, const action_t *d)
         a.u.mode = RZ_MODE_NIGHTLY;
     }
     if (apply(&a, d, &updated) != 0 || rz_write_commit(&a.w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est),
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est),
                            NULL);
 }
 

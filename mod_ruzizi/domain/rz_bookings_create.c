@@ -4,19 +4,17 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "auth/rz_ratelimit.h"
-#include "core/rz_bkcode.h"
+#include "services/rz_bkcode_store.h"
 #include "services/rz_booking_events.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 /* One creation in progress. */
 typedef struct {
@@ -143,7 +141,8 @@ static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
     return st;
 }
 
-/* Steps (10)-(11) and the write, once the input is valid. Returns OK after answering. */
+/* Steps (10)-(11) and the write, once the input is valid. Returns the status of the answer it set.
+ */
 static int create_in_unit(create_t *c, rz_sess_t *s)
 {
     rz_req_t *rq = c->rq;
@@ -169,14 +168,14 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     memset(&w, 0, sizeof(w));
     w.rq = rq;
     if (rz_write_gate(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     st = rz_booking_free_within(s, rq->pool, acc_id, in_ts, out_ts, span, NULL, &free_, &conflict);
     if (st == RZ_OK && !free_) {
         return rz_bk_not_available(&w, conflict);
     }
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* SPEC 6.1: the unit's status and the overlap are read under the unit's key */
     if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, acc_id, &acc)) != RZ_OK) {
@@ -197,16 +196,16 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (c->public_route) {
-        return rz_respond_data(rq->r, HTTP_CREATED,
+        return rz_respond_data(rq, RZ_HTTP_CREATED,
                                rz_public_booking_view(rq->pool, s, doc, c->u.acc, c->u.est),
                                "Booking request received");
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
+    apr_table_setn(rq->res.headers, "Location",
                    apr_pstrcat(rq->pool, "/api/bookings/", rz_bk_str(doc, "id"), NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED,
+    return rz_respond_data(rq, RZ_HTTP_CREATED,
                            rz_booking_view(rq->pool, s, doc, c->u.acc, c->u.est), NULL);
 }
 
@@ -229,7 +228,7 @@ static int public_scope_ok(create_t *c)
 
     if (strcmp(est, rz_bk_str(c->u.acc, "establishmentId")) != 0
         || !json_is_true(json_object_get(c->u.est, "isActive"))) {
-        rz_respond_error(c->rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
+        rz_respond_error(c->rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
                          detail1(c->rq, "accommodationId", "not found"));
         return 0;
     }
@@ -248,25 +247,25 @@ static int create_booking(rz_req_t *rq, int public_route)
     c.rq = rq;
     c.public_route = public_route;
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     rz_vctx_init(&v, rq->pool);
     v.country = rz_bk_country_hint(s, rq->pool, rq->body);
     if (!(c.in = rz_bk_validate_create(&v, rq->body, public_route))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (public_route && public_limits(rq, c.in) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (rz_bk_unit_load(rq, s, rz_bk_str(c.in, "accommodationId"), !public_route, "accommodationId",
                         &c.u)
             != 0
         || (public_route && !public_scope_ok(&c))) {
-        return OK;
+        return rq->res.status;
     }
     max = json_integer_value(rz_json_path_get(c.u.acc, "capacity.maxGuests"));
     if (json_integer_value(json_object_get(c.in, "numberOfGuests")) > max) {
-        return rz_respond_validation(rq->r,
+        return rz_respond_validation(rq,
                                      detail1(rq, "numberOfGuests",
                                              apr_psprintf(rq->pool,
                                                           "must be at most %" JSON_INTEGER_FORMAT
@@ -281,7 +280,7 @@ static int create_booking(rz_req_t *rq, int public_route)
                            &c.stay)
             != 0
         || !(c.pricing = rz_bk_price(rq, &c.u, &c.stay))) {
-        return OK;
+        return rq->res.status;
     }
     return create_in_unit(&c, s);
 }

@@ -4,14 +4,12 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
-#include "http/rz_response.h"
 
 /* The writable fields (SPEC 4.5) and which of them a checked_in booking still accepts. */
 static const char *const writable[] = {"accommodationId", "checkIn",         "checkOut",
@@ -66,7 +64,7 @@ static int diff_fields(patch_t *p)
         }
         if (!rz_bk_in_list(open_states, status) && !rz_bk_in_list(in_house_ok, writable[i])) {
             rz_respond_error(
-                p->rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+                p->rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                 apr_psprintf(p->rq->pool, "%s cannot be changed in state %s", writable[i], status),
                 detail1(p->rq, writable[i], "not changeable in this state"));
             return -1;
@@ -97,14 +95,14 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
         && strcmp(rz_bk_str(p->u.acc, "pricingMode"),
                   json_string_value(rz_json_path_get(p->b, "pricing.mode")))
                != 0) {
-        rz_respond_validation(rq->r, detail1(rq, "accommodationId",
-                                             "must have the same pricing mode as the booking"));
+        rz_respond_validation(
+            rq, detail1(rq, "accommodationId", "must have the same pricing mode as the booking"));
         return -1;
     }
     if (json_integer_value(json_object_get(p->merged, "numberOfGuests"))
         > json_integer_value(rz_json_path_get(p->u.acc, "capacity.maxGuests"))) {
         rz_respond_validation(
-            rq->r, detail1(rq, "numberOfGuests", "must be at most the accommodation's capacity"));
+            rq, detail1(rq, "numberOfGuests", "must be at most the accommodation's capacity"));
         return -1;
     }
     /* a date and the stored datetime it resolves to are the same stay */
@@ -112,7 +110,7 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     if (rz_stay_point(&p->u.clock, in, 0, &t_new, &is_date) == 0
         && rz_datetime_parse(rz_bk_str(p->b, "checkIn"), &t_old) == 0 && t_new != t_old) {
         if (!rz_bk_in_list(open_states, status)) {
-            rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+            rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                              "checkIn cannot be changed after check-in",
                              detail1(rq, "checkIn", "not changeable in this state"));
             return -1;
@@ -127,7 +125,7 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
         return 0;
     }
     if (!json_is_null(json_object_get(p->b, "invoiceId")) && json_object_get(p->b, "invoiceId")) {
-        rz_respond_error(rq->r, HTTP_CONFLICT, "INVOICE_EXISTS",
+        rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVOICE_EXISTS",
                          "The booking has an invoice: its stay cannot change",
                          detail1(rq, "invoiceId", rz_bk_str(p->b, "invoiceId")));
         return -1;
@@ -140,7 +138,8 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     return 0;
 }
 
-/* The write: availability under the unit keys, update, audit. Returns OK after answering. */
+/* The write: availability under the unit keys, update, audit. Returns the status of the answer it
+ * set. */
 static int write_patch(patch_t *p, rz_sess_t *s)
 {
     rz_req_t *rq = p->rq;
@@ -156,14 +155,14 @@ static int write_patch(patch_t *p, rz_sess_t *s)
         keys[nkeys++] = rz_acc_key(rq->pool, rz_bk_str(p->merged, "accommodationId"));
     }
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_store_get(w.s, RZ_BOOKINGS, id, &cur)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (json_integer_value(json_object_get(cur, "version"))
         != json_integer_value(json_object_get(p->b, "version"))) {
-        return rz_write_error(&w, HTTP_CONFLICT, "INVALID_TRANSITION",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                               "The booking changed meanwhile: read it again", NULL);
     }
     if (json_object_get(p->set, "checkIn")) {
@@ -196,9 +195,9 @@ static int write_patch(patch_t *p, rz_sess_t *s)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, after, p->u.acc, p->u.est),
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, after, p->u.acc, p->u.est),
                            NULL);
 }
 
@@ -213,14 +212,14 @@ int rz_h_booking_patch(rz_req_t *rq)
     p.rq = rq;
     rz_vctx_init(&v, rq->pool);
     if (!rz_bk_check_patch(&v, rq->body)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_booking_load(rq, &s, &p.b) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_bk_in_list(open_states, rz_bk_str(p.b, "status"))
         && strcmp(rz_bk_str(p.b, "status"), "checked_in") != 0) {
-        return rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+        return rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                                 "A finished booking cannot be changed", NULL);
     }
     rz_vctx_init(&v, rq->pool);
@@ -228,17 +227,17 @@ int rz_h_booking_patch(rz_req_t *rq)
     merged = rz_merge_patch(rq->pool, rz_bk_writable(rq->pool, p.b), rq->body);
     json_object_del(merged, "establishmentId");
     if (!(p.merged = rz_bk_validate_merged(&v, merged))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (!rz_bk_str(p.merged, "language")) {
         json_object_set(p.merged, "language", json_object_get(p.b, "language"));
     }
     p.set = rz_json_pool_own(rq->pool, json_object());
     if (diff_fields(&p) != 0 || stay_fields(&p, s) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (json_object_size(p.set) == 0) { /* nothing changes: 200, no write, no audit */
-        return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc, p.u.est),
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc, p.u.est),
                                NULL);
     }
     return write_patch(&p, s);

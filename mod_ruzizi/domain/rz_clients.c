@@ -3,7 +3,6 @@
 #include "domain/rz_clients.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -14,8 +13,7 @@
 #include "core/rz_query.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 static const char *str(const json_t *doc, const char *key)
 {
@@ -91,9 +89,9 @@ int rz_h_client_get(rz_req_t *rq)
     json_t *c;
 
     if (rz_client_load(rq, &s, &c) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, s, c), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, s, c), NULL);
 }
 
 /* ---- GET /api/clients ------------------------------------------------------------------------ */
@@ -167,7 +165,7 @@ static int list_filter(rz_req_t *rq, rz_vctx_t *v, rz_sess_t *s, clients_filter_
     email = email ? norm : NULL;
     if ((phone = query_text(rq, "phone")) && rz_v_ok(v)) {
         if ((st = filter_country(s, est, &country)) != RZ_OK) {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            rz_respond_store_error(rq, st, rz_store_last_error(s));
             *answered = 1;
             return -1;
         }
@@ -221,10 +219,10 @@ int rz_h_clients_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (list_filter(rq, &v, s, &f, &answered) != 0) {
-        return answered ? OK : rz_respond_validation(rq->r, v.details);
+        return answered ? rq->res.status : rz_respond_validation(rq, v.details);
     }
     memset(&q, 0, sizeof(q));
     q.all = f.all;
@@ -237,13 +235,13 @@ int rz_h_clients_list(rz_req_t *rq)
     q.limit = f.page.limit;
     q.want_total = 1;
     if ((st = rz_store_find(s, RZ_CLIENTS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = rz_json_pool_own(rq->pool, json_array());
     json_array_foreach (found, i, doc) {
         json_array_append(data, rz_client_view(rq->pool, s, doc));
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &f.page, total));
 }
 
 /* ---- the booking-side contract (SPEC 6.7) ------------------------------------------------------

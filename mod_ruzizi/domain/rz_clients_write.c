@@ -3,7 +3,6 @@
 #include "domain/rz_clients.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -12,8 +11,7 @@
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 #include "domain/rz_write.h"
 
 #define RZ_BOOKINGS_COLL "bookings"
@@ -48,7 +46,7 @@ static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
 
 static int duplicate_email(rz_write_t *w)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "DUPLICATE_EMAIL",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL",
                           "Email already used by a client of this establishment",
                           detail1(w->rq, "personalInfo.email", "already used"));
 }
@@ -145,14 +143,14 @@ int rz_h_client_create(rz_req_t *rq)
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK
         || (st = establishment(s, str(in, "establishmentId"), &est)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, s ? rz_store_last_error(s) : NULL);
+        return rz_respond_store_error(rq, st, s ? rz_store_last_error(s) : NULL);
     }
     vctx_for(rq, &v, est);
     if (!(c = rz_client_validate(&v, in, language_of(est)))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (!est) {
-        return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+        return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                                 detail1(rq, "establishmentId", "not found"));
     }
     rz_timestamp_format(rz_now(), now);
@@ -160,7 +158,7 @@ int rz_h_client_create(rz_req_t *rq)
     /* the contact keys: a concurrent booking linking the same new contact waits for us (6.7) */
     nkeys = write_keys(rq->pool, NULL, c, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = email_free(w.s, rq->pool, c, NULL)) == RZ_CONFLICT
         || (st == RZ_OK && (st = rz_store_insert(w.s, RZ_CLIENTS, c, &id)) == RZ_CONFLICT)) {
@@ -173,11 +171,10 @@ int rz_h_client_create(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/clients/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_client_view(rq->pool, w.s, c), NULL);
+    apr_table_setn(rq->res.headers, "Location", apr_pstrcat(rq->pool, "/api/clients/", id, NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_client_view(rq->pool, w.s, c), NULL);
 }
 
 /* ---- PATCH /api/clients/{id} ------------------------------------------------------------------
@@ -234,13 +231,13 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored, json_t 
 
     *stored = NULL;
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return NULL;
     }
     if (rz_id_valid(id) && (st = rz_store_get(*s, RZ_CLIENTS, id, stored)) != RZ_OK) {
         *stored = NULL;
         if (st != RZ_NOT_FOUND) {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+            rz_respond_store_error(rq, st, rz_store_last_error(*s));
             return NULL;
         }
     }
@@ -249,21 +246,21 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored, json_t 
     }
     est_id = *stored ? str(*stored, "establishmentId") : rq->who->est_id;
     if ((st = establishment(*s, est_id, est)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        rz_respond_store_error(rq, st, rz_store_last_error(*s));
         return NULL;
     }
     vctx_for(rq, &v, *est);
     v.ignore = is_sa(rq) ? NULL : ignore_est;
     if (!rz_client_check_patch(&v, rq->body)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     if (!*stored) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
         return NULL;
     }
     if (!(after = merged_after(rq, &v, *stored, *est))) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
     }
     return after;
 }
@@ -299,15 +296,15 @@ int rz_h_client_patch(rz_req_t *rq)
     rz_status_t st;
 
     if (!(after = patch_input(rq, &s, &stored, &est))) {
-        return OK;
+        return rq->res.status;
     }
     if (nothing_changed(stored, after)) {
-        return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, s, stored), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, s, stored), NULL);
     }
     id = str(stored, "id");
     nkeys = write_keys(rq->pool, id, after, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* re-read under the key: another writer may have changed the client since the lookup */
     if ((st = rz_store_get(w.s, RZ_CLIENTS, id, &cur)) != RZ_OK) {
@@ -316,12 +313,12 @@ int rz_h_client_patch(rz_req_t *rq)
     if (!json_equal(json_object_get(cur, "version"), json_object_get(stored, "version"))) {
         vctx_for(rq, &v, est);
         if (!(after = merged_after(rq, &v, cur, est))) {
-            return rz_write_error(&w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+            return rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
                                   v.details);
         }
         if (nothing_changed(cur, after)) {
             rz_store_rollback(w.s);
-            return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, w.s, cur), NULL);
+            return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, w.s, cur), NULL);
         }
     }
     rz_client_set_key(rq->pool, after);
@@ -339,9 +336,9 @@ int rz_h_client_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, w.s, out), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, w.s, out), NULL);
 }
 
 /* ---- DELETE /api/clients/{id} -----------------------------------------------------------------
@@ -372,20 +369,20 @@ int rz_h_client_delete(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_client_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
     id = str(stored, "id");
     /* the contact keys too: a booking linking to this client by email or phone (SPEC 6.7) runs
      * either wholly before the count below or after the client is gone */
     nkeys = write_keys(rq->pool, id, stored, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = references(w.s, rq->pool, id, &bookings)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (bookings > 0) {
-        return rz_write_error(&w, HTTP_CONFLICT, "IN_USE",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "IN_USE",
                               "The client is referenced and cannot be deleted",
                               detail1(rq, "bookings", "reference this client"));
     }
@@ -396,7 +393,7 @@ int rz_h_client_delete(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

@@ -2,7 +2,6 @@
 #include "domain/rz_establishments.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -12,8 +11,7 @@
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 rz_status_t rz_est_referenced(rz_sess_t *s, apr_pool_t *p, const char *coll, const char *field,
                               const char *value, int *found)
@@ -119,18 +117,18 @@ int rz_est_load(rz_req_t *rq, rz_sess_t **s, json_t **est)
     rz_status_t st;
 
     if (!rz_id_valid(id) || !rz_auth_in_scope(rq, id)) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
         return -1;
     }
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     if ((st = rz_store_get(*s, RZ_ESTABLISHMENTS, id, est)) != RZ_OK) {
         if (st == RZ_NOT_FOUND) {
-            rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
+            rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
         } else {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+            rz_respond_store_error(rq, st, rz_store_last_error(*s));
         }
         return -1;
     }
@@ -144,12 +142,12 @@ int rz_h_establishment_get(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_est_load(rq, &s, &est) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(view = rz_establishment_view(rq, s, est, &st))) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_data(rq->r, HTTP_OK, view, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, view, NULL);
 }
 
 static const char *const list_sorts[] = {"name", "createdAt", NULL};
@@ -212,20 +210,20 @@ int rz_h_establishments_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (list_query(rq, &v, &page, &q, c, any) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if ((st = rz_store_find(s, RZ_ESTABLISHMENTS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = rz_json_pool_own(rq->pool, json_array());
     json_array_foreach (found, i, doc) {
         if (!(view = rz_establishment_view(rq, s, doc, &st))) {
-            return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            return rz_respond_store_error(rq, st, rz_store_last_error(s));
         }
         json_array_append(data, view);
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &page, total));
 }

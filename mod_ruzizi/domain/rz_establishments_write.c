@@ -3,7 +3,6 @@
 #include "domain/rz_establishments.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -11,8 +10,7 @@
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 #include "domain/rz_write.h"
 
 /* SPEC 3.3 note 2: a manager may not change these. */
@@ -62,7 +60,7 @@ static rz_status_t name_free(rz_sess_t *s, apr_pool_t *p, const json_t *e, const
 
 static int duplicate(rz_write_t *w)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "DUPLICATE", "Establishment name already used",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE", "Establishment name already used",
                           detail1(w->rq, "name", "already used"));
 }
 
@@ -81,7 +79,7 @@ int rz_h_establishment_create(rz_req_t *rq)
     json_object_del(in, "images"); /* owner arrays are ignored on create (SPEC 4.14) */
     rz_vctx_init(&v, rq->pool);
     if (!(e = rz_est_validate(&v, in))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     rz_est_set_keys(rq->pool, e);
     json_object_set_new(e, "payrollSettings", rz_payroll_settings_defaults(str(e, "currency")));
@@ -89,7 +87,7 @@ int rz_h_establishment_create(rz_req_t *rq)
     json_object_set_new(e, "createdAt", json_string(now));
     json_object_set_new(e, "updatedAt", json_string(now));
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = name_free(w.s, rq->pool, e, NULL)) == RZ_CONFLICT
         || (st == RZ_OK && (st = rz_store_insert(w.s, RZ_ESTABLISHMENTS, e, &id)) == RZ_CONFLICT)) {
@@ -102,14 +100,14 @@ int rz_h_establishment_create(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
+    apr_table_setn(rq->res.headers, "Location",
                    apr_pstrcat(rq->pool, "/api/establishments/", id, NULL));
     if (!(view = rz_establishment_view(rq, w.s, e, &st))) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(w.s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(w.s));
     }
-    return rz_respond_data(rq->r, HTTP_CREATED, view, NULL);
+    return rz_respond_data(rq, RZ_HTTP_CREATED, view, NULL);
 }
 
 /* ---- PATCH /api/establishments/{id} ------------------------------------------------------------
@@ -134,7 +132,7 @@ static int restricted_ok(rz_req_t *rq, const json_t *stored, const json_t *after
         if (json_object_get(rq->body, restricted[i])
             && field_changed(stored, after, restricted[i])) {
             rz_respond_error(
-                rq->r, HTTP_FORBIDDEN, "FORBIDDEN",
+                rq, RZ_HTTP_FORBIDDEN, "FORBIDDEN",
                 apr_pstrcat(rq->pool, "Only a super_admin may change ", restricted[i], NULL), NULL);
             return 0;
         }
@@ -206,7 +204,7 @@ static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *afte
         return -1;
     }
     if (used) {
-        rz_write_error(w, HTTP_CONFLICT, "IN_USE",
+        rz_write_error(w, RZ_HTTP_CONFLICT, "IN_USE",
                        apr_pstrcat(w->rq->pool, field, " cannot change once in use", NULL),
                        detail1(w->rq, field, "in use"));
         return -1;
@@ -250,7 +248,7 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_est_check_patch(&v, rq->body)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     if (rz_est_load(rq, s, stored) != 0) {
@@ -262,7 +260,7 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
         check_images(&v, *stored, after);
     }
     if (!rz_v_ok(&v)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     return restricted_ok(rq, *stored, after) ? after : NULL;
@@ -286,8 +284,8 @@ static int respond_view(rz_req_t *rq, rz_sess_t *s, const json_t *doc)
     rz_status_t st;
     json_t *view = rz_establishment_view(rq, s, doc, &st);
 
-    return view ? rz_respond_data(rq->r, HTTP_OK, view, NULL)
-                : rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+    return view ? rz_respond_data(rq, RZ_HTTP_OK, view, NULL)
+                : rz_respond_store_error(rq, st, rz_store_last_error(s));
 }
 
 int rz_h_establishment_patch(rz_req_t *rq)
@@ -300,7 +298,7 @@ int rz_h_establishment_patch(rz_req_t *rq)
     rz_status_t st;
 
     if (!(after = patch_input(rq, &s, &stored))) {
-        return OK;
+        return rq->res.status;
     }
     if (nothing_changed(stored, after)) {
         return respond_view(rq, s, stored); /* 200, no write, no audit entry */
@@ -308,7 +306,7 @@ int rz_h_establishment_patch(rz_req_t *rq)
     doc = new_document(rq, stored, after);
     key = apr_pstrcat(rq->pool, "establishment:", str(stored, "id"), NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0 || immutables_ok(&w, stored, after) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = name_free(w.s, rq->pool, doc, str(stored, "id"))) == RZ_CONFLICT) {
         return duplicate(&w);
@@ -331,7 +329,7 @@ int rz_h_establishment_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     return respond_view(rq, w.s, out);
 }
@@ -349,17 +347,17 @@ int rz_h_establishment_delete(rz_req_t *rq)
     rz_status_t st = RZ_OK;
 
     if (rz_est_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
     id = str(stored, "id");
     key = apr_pstrcat(rq->pool, "establishment:", id, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     for (i = 0; referencing[i] && st == RZ_OK; i++) {
         st = rz_est_referenced(w.s, rq->pool, referencing[i], "establishmentId", id, &used);
         if (st == RZ_OK && used) {
-            return rz_write_error(&w, HTTP_CONFLICT, "IN_USE",
+            return rz_write_error(&w, RZ_HTTP_CONFLICT, "IN_USE",
                                   "The establishment is referenced; deactivate it instead",
                                   detail1(rq, referencing[i], "references this establishment"));
         }
@@ -371,7 +369,7 @@ int rz_h_establishment_delete(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

@@ -3,7 +3,6 @@
 #include "domain/rz_bookings.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,7 @@
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
 #include "domain/rz_public_catalogue.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 #define MAX_OFFERS 200 /* SPEC 7.4 */
 
@@ -344,29 +342,29 @@ int rz_h_public_availability(rz_req_t *rq)
 
     /* SPEC 8.2 availability-ip, keyed by client IP: an IP limit, so before any other check */
     if (rz_auth_rate_limit(rq, RZ_RL_AVAILABILITY_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_vctx_init(&v, p);
     if (avail_read(rq, &v, &in) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((rs = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, rs, NULL);
+        return rz_respond_store_error(rq, rs, NULL);
     }
     if ((rs = rz_public_active_establishment(s, in.est_id, &est)) != RZ_OK) {
         if (rs == RZ_NOT_FOUND) {
-            return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+            return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                                     NULL);
         }
-        return rz_respond_store_error(rq->r, rs, rz_store_last_error(s));
+        return rz_respond_store_error(rq, rs, rz_store_last_error(s));
     }
     rz_est_clock_from_doc(&clock, est);
     if (avail_stays(&v, &clock, &in, st, valid, &t_in, &t_out) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((rs = avail_units(rq, s, &in, valid, &units)) != RZ_OK
         || (rs = avail_busy(rq, s, in.est_id, t_in, t_out, &busy)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, rs, rz_store_last_error(s));
+        return rz_respond_store_error(rq, rs, rz_store_last_error(s));
     }
     /* checkInDate/checkOutDate: those of the first valid mode in the order nightly, monthly,
      * hourly (for dates nightly and monthly derive the same dates, SPEC 2.8) */
@@ -383,7 +381,7 @@ int rz_h_public_availability(rz_req_t *rq)
                                         "checkIn", in_s, "checkOut", out_s, "checkInDate", d_in,
                                         "checkOutDate", d_out, "guests", (json_int_t)in.guests,
                                         "offers", avail_offers(rq, est, units, busy, st)));
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }
 
 /* ---- lookup by code -------------------------------------------------------------------------- */
@@ -391,7 +389,7 @@ int rz_h_public_availability(rz_req_t *rq)
 static int lookup_not_found(rz_req_t *rq)
 {
     /* one body for an unknown code and a contact mismatch (SPEC 7.4) */
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Booking not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Booking not found", NULL);
 }
 
 /* Step (9): the code (normalised into code[]) and exactly one contact: *email normalised, or *phone
@@ -432,14 +430,14 @@ int rz_h_public_booking_lookup(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_auth_rate_limit(rq, RZ_RL_LOOKUP_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_vctx_init(&v, rq->pool);
     if (lookup_read(rq, &v, code, &email, &phone) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     c = (rz_cond_t){"bookingCode", RZ_EQ, rz_json_pool_own(rq->pool, json_string(code))};
     st = rz_store_find_one(s, RZ_BOOKINGS, &c, 1, &b);
@@ -450,7 +448,7 @@ int rz_h_public_booking_lookup(rz_req_t *rq)
         return lookup_not_found(rq);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     info = json_object_get(b, "clientInfo");
     if (email) {
@@ -468,9 +466,9 @@ int rz_h_public_booking_lookup(rz_req_t *rq)
     }
     st = rz_store_get(s, RZ_ACCOMMODATIONS, str_of(b, "accommodationId"), &acc);
     if (st != RZ_OK && st != RZ_NOT_FOUND) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_data(rq->r, HTTP_OK,
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_public_booking_view(rq->pool, NULL, b, st == RZ_OK ? acc : NULL, est),
                            NULL);
 }

@@ -2,7 +2,6 @@
 #include "domain/rz_users.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -10,8 +9,7 @@
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "services/rz_userdoc.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 #define RZ_ESTABLISHMENTS "establishments"
 
@@ -82,7 +80,7 @@ json_t *rz_user_view(rz_req_t *rq, rz_sess_t *s, const json_t *user)
 
 static int not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "User not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "User not found", NULL);
 }
 
 int rz_users_load(rz_req_t *rq, rz_sess_t **s, json_t **user)
@@ -95,12 +93,12 @@ int rz_users_load(rz_req_t *rq, rz_sess_t **s, json_t **user)
         return -1;
     }
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     st = rz_store_get(*s, RZ_USERS, id, user);
     if (st != RZ_OK && st != RZ_NOT_FOUND) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        rz_respond_store_error(rq, st, rz_store_last_error(*s));
         return -1;
     }
     if (st == RZ_NOT_FOUND || (strcmp(role, "staff") == 0 && strcmp(id, rq->who->user_id) != 0)
@@ -117,9 +115,9 @@ int rz_h_user_get(rz_req_t *rq)
     json_t *user;
 
     if (rz_users_load(rq, &s, &user) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, s, user), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, s, user), NULL);
 }
 
 /* ---- GET /api/users ------------------------------------------------------------------------ */
@@ -192,10 +190,10 @@ int rz_h_users_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (list_filter(rq, &v, &f) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     memset(&q, 0, sizeof(q));
     q.all = f.all;
@@ -208,14 +206,14 @@ int rz_h_users_list(rz_req_t *rq)
     q.limit = f.page.limit;
     q.want_total = 1;
     if ((st = rz_store_find(s, RZ_USERS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = rz_json_pool_own(rq->pool, json_array());
     cache = rz_json_pool_own(rq->pool, json_object());
     json_array_foreach (found, i, doc) {
         json_array_append(data, user_view_cached(rq, s, doc, cache));
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &f.page, total));
 }
 
 /* ---- GET /api/users/stats -------------------------------------------------------------------- */
@@ -261,11 +259,11 @@ int rz_h_users_stats(rz_req_t *rq)
     rz_status_t st;
 
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     memset(&q, 0, sizeof(q));
     if ((st = rz_store_find(s, RZ_USERS, &q, &users, NULL)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     by_role = json_pack("{s:i, s:i, s:i}", "super_admin", 0, "manager", 0, "staff", 0);
     json_array_foreach (users, i, user) {
@@ -278,9 +276,9 @@ int rz_h_users_stats(rz_req_t *rq)
     }
     if (!(by_est = stats_by_establishment(rq, s, users, &st))) {
         json_decref(by_role);
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = json_pack("{s:I, s:I, s:I, s:o, s:O}", "total", total, "active", active, "inactive",
                      total - active, "byRole", by_role, "byEstablishment", by_est);
-    return rz_respond_data(rq->r, HTTP_OK, rz_json_pool_own(rq->pool, data), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_json_pool_own(rq->pool, data), NULL);
 }

@@ -2,12 +2,10 @@
 #include "domain/rz_users.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <sodium.h>
 #include <string.h>
 
-#include "rz_config.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "services/rz_outbox.h"
@@ -17,8 +15,7 @@
 #include "core/rz_validate.h"
 #include "domain/rz_auth_api.h"
 #include "services/rz_sessions.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 #include "domain/rz_write.h"
 
 /* Every write that can lower the number of active super_admins names this key, so the last one
@@ -67,12 +64,12 @@ static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
 
 static int forbidden(rz_req_t *rq, const char *msg)
 {
-    return rz_respond_error(rq->r, HTTP_FORBIDDEN, "FORBIDDEN", msg, NULL);
+    return rz_respond_error(rq, RZ_HTTP_FORBIDDEN, "FORBIDDEN", msg, NULL);
 }
 
 static int est_not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                             detail1(rq, "establishmentId", "not found"));
 }
 
@@ -122,7 +119,7 @@ static int est_must_exist(rz_req_t *rq, rz_sess_t *s, const char *est, json_t **
         return -1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     return 0;
@@ -143,7 +140,7 @@ static rz_status_t email_free(rz_sess_t *s, apr_pool_t *p, const char *email)
 /* The account_created email (SPEC 8.7): never the password. */
 static rz_status_t send_account_created(rz_write_t *w, const json_t *user, const json_t *est)
 {
-    rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
+    const rz_settings_t *sc = w->rq->conf;
     /* the template needs a non-empty loginUrl: without RuziziPublicBaseUrl it is the bare path */
     const char *login =
         apr_pstrcat(w->rq->pool, sc->public_base_url ? sc->public_base_url : "", "/login", NULL);
@@ -200,8 +197,7 @@ static json_t *create_doc(rz_req_t *rq, const json_t *in, const char *pw)
         .created_by = rq->who->user_id,
     };
 
-    return rz_userdoc_new(rq->pool, &spec,
-                          rz_config_password_cost(rz_config_server(rq->r->server)));
+    return rz_userdoc_new(rq->pool, &spec, rq->conf->password_cost);
 }
 
 int rz_h_user_create(rz_req_t *rq)
@@ -219,30 +215,30 @@ int rz_h_user_create(rz_req_t *rq)
         return forbidden(rq, "A manager may create staff accounts only");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (!(in = create_input(rq, s, &v, &pw))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (str(in, "establishmentId") && est_must_exist(rq, s, str(in, "establishmentId"), &est)) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = email_free(s, rq->pool, str(in, "email"))) != RZ_OK) {
-        return st == RZ_CONFLICT ? rz_respond_error(rq->r, HTTP_CONFLICT, "DUPLICATE_EMAIL",
+        return st == RZ_CONFLICT ? rz_respond_error(rq, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL",
                                                     "Email already used", dup_email_details(rq))
-                                 : rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+                                 : rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(doc = create_doc(rq, in, pw))) {
-        return rz_respond_store_error(rq->r, RZ_ERROR, "password hash failed");
+        return rz_respond_store_error(rq, RZ_ERROR, "password hash failed");
     }
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_store_insert(w.s, RZ_USERS, doc, &id)) == RZ_CONFLICT) {
-        return rz_write_error(&w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                               dup_email_details(rq));
     }
     if (st != RZ_OK
@@ -253,11 +249,10 @@ int rz_h_user_create(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/users/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_user_view(rq, w.s, doc), NULL);
+    apr_table_setn(rq->res.headers, "Location", apr_pstrcat(rq->pool, "/api/users/", id, NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_user_view(rq, w.s, doc), NULL);
 }
 
 /* ---- shared by the writes on an existing user ------------------------------------------------ */
@@ -307,7 +302,7 @@ static rz_status_t last_active_admin(rz_write_t *w, const json_t *user, int *las
 
 static int transition(rz_write_t *w, const char *msg)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "INVALID_TRANSITION", msg, NULL);
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION", msg, NULL);
 }
 
 /* Updates the user with `set` (+ updatedAt, + sessionsValidAfter and revocation when `revoke` is a
@@ -372,7 +367,7 @@ static int patch_refs(rz_write_t *w, const json_t *user, const json_t *set)
     rz_vctx_init(&v, w->rq->pool);
     check_role_est(&v, str(merged, "role"), str(merged, "establishmentId"));
     if (!rz_v_ok(&v)) {
-        rz_write_error(w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Invalid input", v.details);
+        rz_write_error(w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Invalid input", v.details);
         return -1;
     }
     if (!changed(set, "establishmentId") || !str(set, "establishmentId")) {
@@ -380,7 +375,7 @@ static int patch_refs(rz_write_t *w, const json_t *user, const json_t *set)
     }
     st = rz_store_get(w->s, "establishments", str(set, "establishmentId"), &est);
     if (st == RZ_NOT_FOUND) {
-        rz_write_error(w, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+        rz_write_error(w, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                        detail1(w->rq, "establishmentId", "not found"));
         return -1;
     }
@@ -400,7 +395,7 @@ static int patch_conflicts(rz_write_t *w, const json_t *user, const json_t *set)
 
     if (changed(set, "email") && (st = email_free(w->s, w->rq->pool, str(set, "email"))) != RZ_OK) {
         if (st == RZ_CONFLICT) {
-            rz_write_error(w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+            rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                            dup_email_details(w->rq));
         } else {
             rz_write_fail(w, st);
@@ -435,36 +430,36 @@ int rz_h_user_patch(rz_req_t *rq)
     rz_status_t st;
 
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     rz_vctx_init(&v, rq->pool);
     v.country = phone_country(rq, s, rz_req_param(rq, 0));
     if (!(in = rz_validate(&v, user_schema, rq->body, RZ_V_PATCH))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
-        return OK;
+        return rq->res.status;
     }
     if (!is_sa(rq) && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
         return forbidden(rq, "Only a super_admin may change a role or an establishment");
     }
     if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+        return rq->res.status;
     }
     set = rz_json_pool_own(rq->pool, patch_changes(user, in));
     if (json_object_size(set) == 0) {
         rz_store_rollback(w.s); /* nothing changes: 200, no write, no audit entry */
-        return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, user), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, user), NULL);
     }
     if (patch_refs(&w, user, set) != 0 || patch_conflicts(&w, user, set) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (changed(set, "email") || changed(set, "role") || changed(set, "establishmentId")) {
         revoke = "account_change";
     }
     st = apply_update(&w, user, set, revoke, &after);
     if (st == RZ_CONFLICT) {
-        return rz_write_error(&w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                               dup_email_details(rq));
     }
     if (st != RZ_OK
@@ -474,9 +469,9 @@ int rz_h_user_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, after), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, after), NULL);
 }
 
 /* ---- POST /api/users/{id}/activate, /deactivate ---------------------------------------------- */
@@ -488,7 +483,7 @@ static int body_empty(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_validate(&v, NULL, rq->body, RZ_V_CREATE)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return -1;
     }
     return 0;
@@ -524,13 +519,13 @@ static int set_active(rz_req_t *rq, int on)
 
     if (body_empty(rq) != 0 || rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)
         || begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (json_is_true(json_object_get(user, "isActive")) == on) {
         return transition(&w, on ? "The user is already active" : "The user is already inactive");
     }
     if (!on && deactivate_rules(&w, user) != 0) {
-        return OK;
+        return rq->res.status;
     }
     set = rz_json_pool_own(rq->pool, json_pack("{s:b}", "isActive", on));
     if ((st = apply_update(&w, user, set, on ? NULL : "deactivated", &after)) != RZ_OK
@@ -540,9 +535,9 @@ static int set_active(rz_req_t *rq, int on)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, after), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, after), NULL);
 }
 
 int rz_h_user_activate(rz_req_t *rq)
@@ -575,7 +570,7 @@ static json_t *password_set(rz_req_t *rq, const char *pw)
     char hash[crypto_pwhash_STRBYTES], now[21];
     json_t *set;
 
-    if (rz_password_hash(pw, rz_config_password_cost(rz_config_server(rq->r->server)), hash) != 0) {
+    if (rz_password_hash(pw, rq->conf->password_cost, hash) != 0) {
         return NULL;
     }
     rz_timestamp_format(rz_now(), now);
@@ -601,23 +596,23 @@ int rz_h_user_set_password(rz_req_t *rq)
         rz_v_fail(&v, "newPassword", policy);
     }
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
-        return OK;
+        return rq->res.status;
     }
     if ((policy = rz_password_policy(pw, str(user, "email"))) != NULL) {
         rz_v_fail(&v, "newPassword", policy);
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(set = password_set(rq, pw))) {
-        return rz_respond_store_error(rq->r, RZ_ERROR, "password hash failed");
+        return rz_respond_store_error(rq, RZ_ERROR, "password hash failed");
     }
     if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = apply_update(&w, user, set, "admin", &after)) != RZ_OK
         || (st = rz_write_audit(&w, "user.password_set", "user", str(user, "id"),
@@ -627,7 +622,7 @@ int rz_h_user_set_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

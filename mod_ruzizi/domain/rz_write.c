@@ -1,29 +1,26 @@
-/* rz_write.c: begins, audits, commits or rolls back the unit of work of one write request. */
+/* rz_write.c: begins, audits and rolls back the unit of work of one write request; settles it
+ * (commit, callbacks, gate) when the router asks. */
 #include "domain/rz_write.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-#include "rz_shm.h"
-
-#include "apr_strings.h"
-#include "http_protocol.h"
-
-#include "http/rz_auth.h"
-#include "http/rz_idempotency.h"
-#include "http/rz_response.h"
+#include <apr_strings.h>
+#include <string.h>
 
 #define RZ_MAX_UOW_KEYS 16
+#define RZ_GATE_WAIT_MS 5000
+
+typedef struct {
+    rz_after_commit_fn fn;
+    void *data;
+} after_commit_t;
 
 void rz_write_actor(rz_req_t *rq, rz_actor_t *a)
 {
     a->actor_id = rq->who ? rq->who->user_id : NULL;
     a->actor_role = rq->who ? rq->who->role : "public";
-    a->ip = rq->r->useragent_ip;
-    a->user_agent = apr_table_get(rq->r->headers_in, "User-Agent");
+    a->ip = rq->client_ip;
+    a->user_agent = rq->user_agent;
     a->request_id = rq->request_id;
 }
-
-#define RZ_GATE_WAIT_MS 5000
 
 static apr_status_t gate_cleanup(void *data)
 {
@@ -33,14 +30,13 @@ static apr_status_t gate_cleanup(void *data)
 
 int rz_write_gate(rz_req_t *rq)
 {
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-    apr_uint32_t token;
+    unsigned int token;
 
-    if (rq->gate_held || !sc->store) {
+    if (rq->gate_held) {
         return 0;
     }
-    if (!rz_shm_gate_enter(RZ_GATE_WAIT_MS, &token)) {
-        rz_respond_store_error(rq->r, RZ_UNAVAILABLE, "the server's write gate stayed busy");
+    if (!rq->ops->gate_enter(rq, RZ_GATE_WAIT_MS, &token)) {
+        rz_respond_store_error(rq, RZ_UNAVAILABLE, "the server's write gate stayed busy");
         return -1;
     }
     rq->gate = token;
@@ -53,13 +49,13 @@ void rz_write_gate_release(rz_req_t *rq)
 {
     if (rq->gate_held) {
         rq->gate_held = 0;
-        rz_shm_gate_leave(rq->gate);
+        rq->ops->gate_leave(rq, rq->gate);
     }
 }
 
 int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys)
 {
-    const char *all[RZ_MAX_UOW_KEYS + 2], *ik;
+    const char *all[RZ_MAX_UOW_KEYS + 2];
     rz_status_t st;
     int i, n;
 
@@ -67,10 +63,21 @@ int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nke
     w->rq = rq;
     rz_write_actor(rq, &w->actor);
     if (nkeys > RZ_MAX_UOW_KEYS) {
-        rz_respond_store_error(rq->r, RZ_INVALID, "too many unit-of-work keys");
+        rz_respond_store_error(rq, RZ_INVALID, "too many unit-of-work keys");
         return -1;
     }
-    if (rz_write_gate(rq) != 0 || rz_idem_flush(rq) != 0) {
+    if (rq->uow_pending) {
+        if (rq->idem) {
+            rz_req_log(rq, RZ_LOG_DEBUG,
+                       RZ_LOGNO(00806) "a second unit of work in one request: the first commits "
+                                       "without the idempotency record");
+        }
+        if ((st = rz_write_settle(rq)) != RZ_OK) {
+            rz_respond_store_error(rq, st, rq->sess ? rz_store_last_error(rq->sess) : NULL);
+            return -1;
+        }
+    }
+    if (rz_write_gate(rq) != 0) {
         return -1;
     }
     for (i = 0; i < nkeys; i++) {
@@ -78,15 +85,15 @@ int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nke
     }
     n = nkeys;
     all[n++] = RZ_AUDIT_KEY;
-    if ((ik = rz_idem_uow_key(rq)) != NULL) {
-        all[n++] = ik; /* serialised with a takeover of the request's idempotency record */
+    if (rq->uow_key) {
+        all[n++] = rq->uow_key; /* serialised with a takeover of the request's idempotency record */
     }
     st = rz_req_store(rq, &w->s);
     if (st == RZ_OK) {
         st = rz_store_begin(w->s, all, n);
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, w->s ? rz_store_last_error(w->s) : NULL);
+        rz_respond_store_error(rq, st, w->s ? rz_store_last_error(w->s) : NULL);
         return -1;
     }
     return 0;
@@ -103,36 +110,76 @@ rz_status_t rz_write_audit(rz_write_t *w, const char *action, const char *entity
 
 int rz_write_commit(rz_write_t *w)
 {
-    rz_status_t st;
-
-    if (rz_idem_defer_commit(w->rq, w->s)) {
-        return 0; /* SPEC 8.1: commits with the stored outcome when the response is written */
+    if (w->s && rz_store_in_uow(w->s)) {
+        w->rq->uow_pending = 1;
     }
-    st = rz_store_commit(w->s);
-    rz_write_gate_release(w->rq);
-    if (st != RZ_OK) {
-        rz_respond_store_error(w->rq->r, st, rz_store_last_error(w->s));
-        return -1;
-    }
-    rz_shm_epoch_bump(); /* invalidates every process's cache of authenticated users */
     return 0;
+}
+
+void rz_write_after_commit(rz_write_t *w, rz_after_commit_fn fn, void *data)
+{
+    rz_req_t *rq = w->rq;
+    after_commit_t *a;
+
+    if (!rq->after) {
+        rq->after = apr_array_make(rq->pool, 2, sizeof(after_commit_t));
+    }
+    a = apr_array_push(rq->after);
+    a->fn = fn;
+    a->data = data;
+}
+
+rz_status_t rz_write_settle(rz_req_t *rq)
+{
+    apr_array_header_t *after = rq->after;
+    rz_status_t st;
+    int i;
+
+    rq->after = NULL;
+    if (!rq->uow_pending) {
+        if (rq->sess && rz_store_in_uow(rq->sess)) {
+            rz_store_rollback(rq->sess); /* the handler never handed it over: none of it stays */
+        }
+        return RZ_OK;
+    }
+    rq->uow_pending = 0;
+    st = rz_store_commit(rq->sess); /* the backend rolls everything back itself when this fails */
+    rz_write_gate_release(rq);
+    if (st != RZ_OK) {
+        return st;
+    }
+    rq->ops->committed(rq);
+    for (i = 0; after && i < after->nelts; i++) {
+        after_commit_t *a = &APR_ARRAY_IDX(after, i, after_commit_t);
+        a->fn(rq, a->data);
+    }
+    return RZ_OK;
+}
+
+void rz_write_abandon(rz_req_t *rq)
+{
+    rq->uow_pending = 0;
+    rq->after = NULL;
+    if (rq->sess) {
+        rz_store_rollback(rq->sess); /* safe when none is open */
+    }
 }
 
 int rz_write_fail(rz_write_t *w, rz_status_t st)
 {
     const char *msg = w->s ? rz_store_last_error(w->s) : NULL;
 
-    if (w->s) {
+    if (w->s && !w->rq->uow_pending) { /* a unit of work handed over stays handed over */
         rz_store_rollback(w->s);
     }
-    return rz_respond_store_error(w->rq->r, st, msg);
+    return rz_respond_store_error(w->rq, st, msg);
 }
 
 int rz_write_error(rz_write_t *w, int status, const char *code, const char *message,
                    json_t *details)
 {
-    if (w->s) {
+    if (w->s && !w->rq->uow_pending) {
         rz_store_rollback(w->s);
     }
-    return rz_respond_error(w->rq->r, status, code, message, details);
+    return rz_respond_error(w->rq, status, code, message, details);
 }

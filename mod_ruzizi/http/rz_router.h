@@ -1,5 +1,5 @@
-/* rz_router.h: the static route table, route matching (404/405 + Allow) and the request pipeline.
- */
+/* rz_router.h: route matching over the table the glue hands in (404/405 + Allow) and the request
+ * pipeline of SPEC 2.3: it runs the handler, ends the unit of work, then writes the answer. */
 #ifndef RZ_ROUTER_H
 #define RZ_ROUTER_H
 
@@ -8,35 +8,23 @@
 #include "http/rz_request.h"
 #include "domain/rz_route.h"
 
-typedef int (*rz_handler_fn)(rz_req_t *rq);
-
-struct rz_route_t {
-    const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
-    const char *pattern; /* "/api/users/{id}" */
-    rz_handler_fn handler;
-    unsigned access;   /* RZ_ACC_* */
-    unsigned flags;    /* RZ_RF_* */
-    const char *query; /* comma-separated allowed query parameters ("" = none) */
-    const char *summary;
-};
-
-extern const rz_route_t rz_routes[];
-extern const int rz_routes_count;
-
 #define RZ_MAX_SEGMENTS 12
 
-/* Finds the route for (method, path). Returns the route, or NULL with *status set to 404 (no
- * pattern matches the path) or 405 (the path's best pattern has no such method; *allow is then
+/* Finds the route of table t for (method, path). Returns the route, or NULL with *status set to 404
+ * (no pattern matches the path) or 405 (the path's best pattern has no such method; *allow is then
  * "GET, HEAD, POST" style, allocated in p). HEAD matches GET routes. Path params ({id} values) go
  * to params[] in order (at most RZ_MAX_SEGMENTS), *nparams gets their count. */
-const rz_route_t *rz_router_match(apr_pool_t *p, const char *method, const char *path,
-                                  const char **params, int *nparams, int *status,
+const rz_route_t *rz_router_match(const rz_route_table_t *t, apr_pool_t *p, const char *method,
+                                  const char *path, const char **params, int *nparams, int *status,
                                   const char **allow);
 
-/* The whole request pipeline of SPEC 2.3 for a request whose handler is "ruzizi": route, CORS
- * preflight, authentication, media type, size, JSON, query, then the route's handler. Always
- * writes a response and returns OK (never an HTTP_* code, which would make httpd send HTML). */
-int rz_router_handle(request_rec *r);
+/* The whole request pipeline of SPEC 2.3 for a request whose handler is "ruzizi", over the routes
+ * of t: route, CORS preflight, authentication, media type, size, JSON, idempotency key, query,
+ * then the route's handler; then the end of the unit of work the handler left pending (commit,
+ * with the idempotency record when the request holds one: DESIGN 4 step 6), and only then the
+ * answer is written (step 7). Always writes a response and returns OK (never an HTTP_* code, which
+ * would make httpd send HTML). */
+int rz_router_handle(request_rec *r, const rz_route_table_t *t);
 
 /* SPEC 2.1 raw-path rules, checked on the still-encoded path (r->parsed_uri.path) in
  * post_read_request: a trailing slash, an empty segment, a "."/".." segment (also %2e-encoded),
@@ -47,7 +35,7 @@ int rz_router_raw_path_rejected(const char *path);
  * the handler. Call from post_read_request only. */
 void rz_router_reject_raw_path(request_rec *r);
 
-/* Writes the JSON 405 (with the path's Allow) for a TRACE request; post_read_request only. */
-void rz_router_answer_trace(request_rec *r);
+/* Writes the JSON 405 (with the path's Allow in t) for a TRACE request; post_read_request only. */
+void rz_router_answer_trace(request_rec *r, const rz_route_table_t *t);
 
 #endif
