@@ -161,15 +161,15 @@ json_t *rz_bk_validate_create(rz_vctx_t *v, const json_t *body, int public_route
         set_default(in, "bookingType", json_string("onsite"));
         set_default(in, "initialStatus", json_string("confirmed"));
     }
-    walkin = !public_route && strcmp(rz_bk_str(in, "bookingType"), "walkin") == 0;
-    if (walkin && rz_bk_str(in, "checkIn")) {
+    walkin = !public_route && strcmp(rz_json_str(in, "bookingType"), "walkin") == 0;
+    if (walkin && rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "must not be sent for a walk-in (it is the current time)");
-    } else if (!walkin && !rz_bk_str(in, "checkIn")) {
+    } else if (!walkin && !rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "required");
     }
-    if (public_route && !rz_bk_str(ci, "phone")) {
+    if (public_route && !rz_json_str(ci, "phone")) {
         rz_v_fail(v, "clientInfo.phone", "required");
-    } else if (!rz_bk_str(ci, "phone") && !rz_bk_str(ci, "email")) {
+    } else if (!rz_json_str(ci, "phone") && !rz_json_str(ci, "email")) {
         rz_v_fail(v, "clientInfo.email", "email or phone required");
     }
     check_guests(v, in);
@@ -188,14 +188,14 @@ json_t *rz_bk_validate_merged(rz_vctx_t *v, const json_t *merged)
     if (!in) {
         return NULL;
     }
-    if (!rz_bk_str(in, "checkIn")) {
+    if (!rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "required");
     }
     ci = json_object_get(in, "clientInfo");
     complete_client_info(ci);
     set_default(in, "additionalGuests", json_array());
     set_default(in, "marketingOptIn", json_false());
-    if (!rz_bk_str(ci, "phone") && !rz_bk_str(ci, "email")) {
+    if (!rz_json_str(ci, "phone") && !rz_json_str(ci, "email")) {
         rz_v_fail(v, "clientInfo.email", "email or phone required");
     }
     check_guests(v, in);
@@ -206,7 +206,7 @@ int64_t rz_bk_day(const json_t *b)
 {
     int64_t d = 0;
 
-    if (!rz_bk_str(b, "checkInDate") || rz_date_parse(rz_bk_str(b, "checkInDate"), &d) != 0) {
+    if (!rz_json_str(b, "checkInDate") || rz_date_parse(rz_json_str(b, "checkInDate"), &d) != 0) {
         return 0;
     }
     return d;
@@ -247,7 +247,7 @@ const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body)
 
     if (!rz_id_valid(est_id) && rz_id_valid(acc_id)
         && rz_store_get(s, RZ_ACCOMMODATIONS, acc_id, &doc) == RZ_OK) {
-        est_id = rz_bk_str(doc, "establishmentId");
+        est_id = rz_json_str(doc, "establishmentId");
     }
     if (rz_id_valid(est_id) && rz_store_get(s, RZ_ESTABLISHMENTS, est_id, &doc) == RZ_OK) {
         country = json_string_value(rz_json_path_get(doc, "location.country"));
@@ -256,26 +256,20 @@ const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body)
     return "BI";
 }
 
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, const char *field,
                     rz_bk_unit_t *u)
 {
     rz_status_t st = rz_store_get(s, RZ_ACCOMMODATIONS, acc_id, &u->acc);
 
-    if (st == RZ_OK && scoped && !rz_auth_in_scope(rq, rz_bk_str(u->acc, "establishmentId"))) {
+    if (st == RZ_OK && scoped && !rz_auth_in_scope(rq, rz_json_str(u->acc, "establishmentId"))) {
         st = RZ_NOT_FOUND;
     }
     if (st == RZ_OK) {
-        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_bk_str(u->acc, "establishmentId"), &u->est);
+        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_json_str(u->acc, "establishmentId"), &u->est);
     }
     if (st == RZ_NOT_FOUND) {
         rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
-                         detail1(rq, field, "not found"));
+                         rz_detail1(rq->pool, field, "not found"));
         return -1;
     }
     if (st != RZ_OK) {
@@ -283,7 +277,7 @@ int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, 
         return -1;
     }
     rz_est_clock_from_doc(&u->clock, u->est);
-    if (rz_mode_parse(rz_bk_str(u->acc, "pricingMode"), &u->mode) != 0) {
+    if (rz_mode_parse(rz_json_str(u->acc, "pricingMode"), &u->mode) != 0) {
         u->mode = RZ_MODE_NIGHTLY;
     }
     return 0;
@@ -291,7 +285,7 @@ int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, 
 
 static int stay_error(rz_req_t *rq, const char *field, const char *message)
 {
-    return rz_respond_validation(rq, detail1(rq, field, message)), -1;
+    return rz_respond_invalid(rq, field, message), -1;
 }
 
 int rz_bk_resolve_stay(rz_req_t *rq, const rz_bk_unit_t *u, const char *in, const char *out,
@@ -330,7 +324,7 @@ json_t *rz_bk_price(rz_req_t *rq, const rz_bk_unit_t *u, const rz_stay_t *st)
     json_t *q = rz_price_quote(u->acc, u->est, st, &err);
 
     if (!q) {
-        rz_respond_validation(rq, detail1(rq, "checkOut", err ? err : "cannot be priced"));
+        rz_respond_invalid(rq, "checkOut", err ? err : "cannot be priced");
         return NULL;
     }
     return rz_json_pool_own(rq->pool, q);
@@ -365,8 +359,8 @@ int rz_bk_not_available(rz_write_t *w, const char *conflict_id)
     json_t *details = NULL;
 
     if (w->rq->who) { /* never name other guests' bookings to the public */
-        details = conflict_id ? detail1(w->rq, "bookingId", conflict_id)
-                              : detail1(w->rq, "accommodationId", "out of service");
+        details = conflict_id ? rz_detail1(w->rq->pool, "bookingId", conflict_id)
+                              : rz_detail1(w->rq->pool, "accommodationId", "out of service");
     }
     return rz_write_error(w, RZ_HTTP_CONFLICT, "NOT_AVAILABLE",
                           "The accommodation is not available for this stay", details);

@@ -27,28 +27,22 @@ typedef struct {
     const char *status; /* the initial status */
 } create_t;
 
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 /* The stored document of the new booking (without bookingCode and clientId). */
 static json_t *new_doc(create_t *c, const char *now)
 {
     rz_req_t *rq = c->rq;
     const json_t *in = c->in;
-    const char *by = rq->who ? rq->who->user_id : NULL, *lang = rz_bk_str(in, "language");
+    const char *by = rq->who ? rq->who->user_id : NULL, *lang = rz_json_str(in, "language");
     json_int_t ttl = json_is_integer(json_object_get(c->u.est, "pendingTtlHours"))
                          ? json_integer_value(json_object_get(c->u.est, "pendingTtlHours"))
                          : 48;
-    const char *type = c->public_route ? "online" : rz_bk_str(in, "bookingType");
+    const char *type = c->public_route ? "online" : rz_json_str(in, "bookingType");
     json_t *doc = json_object();
     char exp[21];
 
     if (!lang) {
-        lang =
-            rz_bk_str(c->u.est, "defaultLanguage") ? rz_bk_str(c->u.est, "defaultLanguage") : "fr";
+        lang = rz_json_str(c->u.est, "defaultLanguage") ? rz_json_str(c->u.est, "defaultLanguage")
+                                                        : "fr";
     }
     json_object_set(doc, "establishmentId", json_object_get(c->u.acc, "establishmentId"));
     json_object_set(doc, "accommodationId", json_object_get(in, "accommodationId"));
@@ -112,13 +106,13 @@ static rz_status_t announce(create_t *c, rz_write_t *w, const json_t *doc)
 static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
 {
     rz_req_t *rq = c->rq;
-    const char *est = rz_bk_str(c->u.acc, "establishmentId"), *client_id, *code, *id;
+    const char *est = rz_json_str(c->u.acc, "establishmentId"), *client_id, *code, *id;
     json_t *created = NULL, *doc = new_doc(c, rz_bk_now(rq));
     rz_status_t st;
 
     st = rz_client_link(
         w->s, rq->pool, est, json_object_get(c->in, "clientInfo"),
-        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular", rz_bk_str(doc, "language"),
+        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular", rz_json_str(doc, "language"),
         json_is_true(json_object_get(c->in, "marketingOptIn")), &client_id, &created);
     if (st == RZ_OK && created) {
         json_t *a = rz_bk_audit_doc(rq->pool, created);
@@ -147,7 +141,7 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
 {
     rz_req_t *rq = c->rq;
     const json_t *ci = json_object_get(c->in, "clientInfo");
-    const char *keys[3], *acc_id = rz_bk_str(c->in, "accommodationId"), *conflict = NULL;
+    const char *keys[3], *acc_id = rz_json_str(c->in, "accommodationId"), *conflict = NULL;
     char in_ts[21], out_ts[21];
     json_t *acc, *doc;
     rz_write_t w;
@@ -157,8 +151,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
 
     keys[0] = rz_acc_key(rq->pool, acc_id);
     nkeys = 1
-            + rz_client_keys(rq->pool, rz_bk_str(c->u.acc, "establishmentId"),
-                             rz_bk_str(ci, "email"), rz_bk_str(ci, "phone"), keys + 1);
+            + rz_client_keys(rq->pool, rz_json_str(c->u.acc, "establishmentId"),
+                             rz_json_str(ci, "email"), rz_json_str(ci, "phone"), keys + 1);
     rz_timestamp_format(c->stay.check_in, in_ts);
     rz_timestamp_format(c->stay.check_out, out_ts);
     /* A stay already taken needs no unit of work: of many requests racing for one unit, the
@@ -181,7 +175,7 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, acc_id, &acc)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
-    if (strcmp(rz_bk_str(acc, "status"), "available") != 0) {
+    if (strcmp(rz_json_str(acc, "status"), "available") != 0) {
         return rz_bk_not_available(&w, NULL);
     }
     st =
@@ -204,7 +198,7 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
                                "Booking request received");
     }
     apr_table_setn(rq->res.headers, "Location",
-                   apr_pstrcat(rq->pool, "/api/bookings/", rz_bk_str(doc, "id"), NULL));
+                   apr_pstrcat(rq->pool, "/api/bookings/", rz_json_str(doc, "id"), NULL));
     return rz_respond_data(rq, RZ_HTTP_CREATED,
                            rz_booking_view(rq->pool, s, doc, c->u.acc, c->u.est), NULL);
 }
@@ -213,7 +207,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
 static int public_limits(rz_req_t *rq, const json_t *in)
 {
     const json_t *ci = json_object_get(in, "clientInfo");
-    const char *contact = rz_bk_str(ci, "email") ? rz_bk_str(ci, "email") : rz_bk_str(ci, "phone");
+    const char *contact =
+        rz_json_str(ci, "email") ? rz_json_str(ci, "email") : rz_json_str(ci, "phone");
 
     if (rz_auth_rate_limit(rq, RZ_RL_BOOKING_IP, rz_auth_client_key(rq)) != 0) {
         return -1;
@@ -224,12 +219,12 @@ static int public_limits(rz_req_t *rq, const json_t *in)
 /* Public route: the body's establishment must exist, be active and own the unit (404). */
 static int public_scope_ok(create_t *c)
 {
-    const char *est = rz_bk_str(c->in, "establishmentId");
+    const char *est = rz_json_str(c->in, "establishmentId");
 
-    if (strcmp(est, rz_bk_str(c->u.acc, "establishmentId")) != 0
+    if (strcmp(est, rz_json_str(c->u.acc, "establishmentId")) != 0
         || !json_is_true(json_object_get(c->u.est, "isActive"))) {
         rz_respond_error(c->rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
-                         detail1(c->rq, "accommodationId", "not found"));
+                         rz_detail1(c->rq->pool, "accommodationId", "not found"));
         return 0;
     }
     return 1;
@@ -257,8 +252,8 @@ static int create_booking(rz_req_t *rq, int public_route)
     if (public_route && public_limits(rq, c.in) != 0) {
         return rq->res.status;
     }
-    if (rz_bk_unit_load(rq, s, rz_bk_str(c.in, "accommodationId"), !public_route, "accommodationId",
-                        &c.u)
+    if (rz_bk_unit_load(rq, s, rz_json_str(c.in, "accommodationId"), !public_route,
+                        "accommodationId", &c.u)
             != 0
         || (public_route && !public_scope_ok(&c))) {
         return rq->res.status;
@@ -266,17 +261,17 @@ static int create_booking(rz_req_t *rq, int public_route)
     max = json_integer_value(rz_json_path_get(c.u.acc, "capacity.maxGuests"));
     if (json_integer_value(json_object_get(c.in, "numberOfGuests")) > max) {
         return rz_respond_validation(rq,
-                                     detail1(rq, "numberOfGuests",
-                                             apr_psprintf(rq->pool,
-                                                          "must be at most %" JSON_INTEGER_FORMAT
-                                                          " (the accommodation's capacity)",
-                                                          max)));
+                                     rz_detail1(rq->pool, "numberOfGuests",
+                                                apr_psprintf(rq->pool,
+                                                             "must be at most %" JSON_INTEGER_FORMAT
+                                                             " (the accommodation's capacity)",
+                                                             max)));
     }
-    c.status = public_route ? "pending" : rz_bk_str(c.in, "initialStatus");
-    if (!public_route && strcmp(rz_bk_str(c.in, "bookingType"), "walkin") == 0) {
+    c.status = public_route ? "pending" : rz_json_str(c.in, "initialStatus");
+    if (!public_route && strcmp(rz_json_str(c.in, "bookingType"), "walkin") == 0) {
         c.status = "checked_in";
     }
-    if (rz_bk_resolve_stay(rq, &c.u, rz_bk_str(c.in, "checkIn"), rz_bk_str(c.in, "checkOut"), 1,
+    if (rz_bk_resolve_stay(rq, &c.u, rz_json_str(c.in, "checkIn"), rz_json_str(c.in, "checkOut"), 1,
                            &c.stay)
             != 0
         || !(c.pricing = rz_bk_price(rq, &c.u, &c.stay))) {

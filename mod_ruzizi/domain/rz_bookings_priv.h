@@ -81,12 +81,6 @@ const char *rz_bk_base_url(rz_req_t *rq);
 /* "YYYY-MM-DDTHH:MM:SSZ" of now, in rq->pool. */
 const char *rz_bk_now(rz_req_t *rq);
 
-/* The stored string member `key` of `doc`, or NULL. */
-static inline const char *rz_bk_str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
 /* 1 when `s` is one of `list` (NULL-terminated); NULL s -> 0. */
 static inline int rz_bk_in_list(const char *const *list, const char *s)
 {

@@ -26,17 +26,6 @@ static const char *const referencing[] = {"accommodations", "users",    "employe
 static const char *const currency_users[] = {"accommodations", "invoices", "expenses", "employees",
                                              NULL};
 
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 /* The document as audited: without the folded keys (internal, never output). */
 static json_t *audit_doc(apr_pool_t *p, const json_t *doc)
 {
@@ -61,7 +50,7 @@ static rz_status_t name_free(rz_sess_t *s, apr_pool_t *p, const json_t *e, const
 static int duplicate(rz_write_t *w)
 {
     return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE", "Establishment name already used",
-                          detail1(w->rq, "name", "already used"));
+                          rz_detail1(w->rq->pool, "name", "already used"));
 }
 
 /* ---- POST /api/establishments ------------------------------------------------------------------
@@ -82,7 +71,8 @@ int rz_h_establishment_create(rz_req_t *rq)
         return rz_respond_validation(rq, v.details);
     }
     rz_est_set_keys(rq->pool, e);
-    json_object_set_new(e, "payrollSettings", rz_payroll_settings_defaults(str(e, "currency")));
+    json_object_set_new(e, "payrollSettings",
+                        rz_payroll_settings_defaults(rz_json_str(e, "currency")));
     rz_timestamp_format(rz_now(), now);
     json_object_set_new(e, "createdAt", json_string(now));
     json_object_set_new(e, "updatedAt", json_string(now));
@@ -125,7 +115,7 @@ static int restricted_ok(rz_req_t *rq, const json_t *stored, const json_t *after
 {
     int i;
 
-    if (strcmp(rq->who->role, "super_admin") == 0) {
+    if (rz_auth_is_sa(rq)) {
         return 1;
     }
     for (i = 0; restricted[i]; i++) {
@@ -183,7 +173,7 @@ static rz_status_t delete_removed_images(rz_write_t *w, const json_t *stored, co
  * answering 409 IN_USE (or a store error). */
 static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *after)
 {
-    const char *id = str(stored, "id"), *field = NULL;
+    const char *id = rz_json_str(stored, "id"), *field = NULL;
     rz_status_t st = RZ_OK;
     int used = 0, i;
 
@@ -206,7 +196,7 @@ static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *afte
     if (used) {
         rz_write_error(w, RZ_HTTP_CONFLICT, "IN_USE",
                        apr_pstrcat(w->rq->pool, field, " cannot change once in use", NULL),
-                       detail1(w->rq, field, "in use"));
+                       rz_detail1(w->rq->pool, field, "in use"));
         return -1;
     }
     return 0;
@@ -218,16 +208,16 @@ static json_t *new_document(rz_req_t *rq, const json_t *stored, json_t *after)
 {
     json_t *doc = rz_json_pool_own(rq->pool, json_deep_copy(after));
     json_t *ps = json_deep_copy(json_object_get(stored, "payrollSettings"));
-    json_t *old_dflt = rz_payroll_settings_defaults(str(stored, "currency"));
+    json_t *old_dflt = rz_payroll_settings_defaults(rz_json_str(stored, "currency"));
     char now[21];
 
     if (!json_is_object(ps)) {
         json_decref(ps);
-        ps = rz_payroll_settings_defaults(str(after, "currency"));
+        ps = rz_payroll_settings_defaults(rz_json_str(after, "currency"));
     } else if (field_changed(stored, after, "currency")
                && json_equal(json_object_get(ps, "incomeTaxBrackets"),
                              json_object_get(old_dflt, "incomeTaxBrackets"))) {
-        json_t *nd = rz_payroll_settings_defaults(str(after, "currency"));
+        json_t *nd = rz_payroll_settings_defaults(rz_json_str(after, "currency"));
         json_object_set(ps, "incomeTaxBrackets", json_object_get(nd, "incomeTaxBrackets"));
         json_decref(nd);
     }
@@ -304,24 +294,24 @@ int rz_h_establishment_patch(rz_req_t *rq)
         return respond_view(rq, s, stored); /* 200, no write, no audit entry */
     }
     doc = new_document(rq, stored, after);
-    key = apr_pstrcat(rq->pool, "establishment:", str(stored, "id"), NULL);
+    key = apr_pstrcat(rq->pool, "establishment:", rz_json_str(stored, "id"), NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0 || immutables_ok(&w, stored, after) != 0) {
         return rq->res.status;
     }
-    if ((st = name_free(w.s, rq->pool, doc, str(stored, "id"))) == RZ_CONFLICT) {
+    if ((st = name_free(w.s, rq->pool, doc, rz_json_str(stored, "id"))) == RZ_CONFLICT) {
         return duplicate(&w);
     }
     u.set = doc;
     if (st == RZ_OK
-        && (st = rz_store_update(w.s, RZ_ESTABLISHMENTS, str(stored, "id"), &u,
+        && (st = rz_store_update(w.s, RZ_ESTABLISHMENTS, rz_json_str(stored, "id"), &u,
                                  json_integer_value(json_object_get(stored, "version")), &out))
                == RZ_CONFLICT) {
         return duplicate(&w);
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "establishment.update", "establishment", str(stored, "id"),
-                                str(stored, "id"), audit_doc(rq->pool, stored),
-                                audit_doc(rq->pool, out), NULL))
+        || (st = rz_write_audit(&w, "establishment.update", "establishment",
+                                rz_json_str(stored, "id"), rz_json_str(stored, "id"),
+                                audit_doc(rq->pool, stored), audit_doc(rq->pool, out), NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
@@ -349,7 +339,7 @@ int rz_h_establishment_delete(rz_req_t *rq)
     if (rz_est_load(rq, &s, &stored) != 0) {
         return rq->res.status;
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     key = apr_pstrcat(rq->pool, "establishment:", id, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
         return rq->res.status;
@@ -357,9 +347,10 @@ int rz_h_establishment_delete(rz_req_t *rq)
     for (i = 0; referencing[i] && st == RZ_OK; i++) {
         st = rz_est_referenced(w.s, rq->pool, referencing[i], "establishmentId", id, &used);
         if (st == RZ_OK && used) {
-            return rz_write_error(&w, RZ_HTTP_CONFLICT, "IN_USE",
-                                  "The establishment is referenced; deactivate it instead",
-                                  detail1(rq, referencing[i], "references this establishment"));
+            return rz_write_error(
+                &w, RZ_HTTP_CONFLICT, "IN_USE",
+                "The establishment is referenced; deactivate it instead",
+                rz_detail1(rq->pool, referencing[i], "references this establishment"));
         }
     }
     if (st != RZ_OK || (st = rz_store_delete(w.s, RZ_ESTABLISHMENTS, id)) != RZ_OK

@@ -14,23 +14,13 @@
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 #define RZ_MAX_OWNER_IMAGES 20
 #define RZ_ACCOMMODATIONS "accommodations"
 
 static const char *const purposes[] = {"establishment", "accommodation",     "expense",
                                        "maintenance",   "employee_document", NULL};
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
 
 static int not_found(rz_req_t *rq)
 {
@@ -87,7 +77,7 @@ static int upload_input(rz_req_t *rq, rz_vctx_t *v, upload_t *u)
 {
     json_t *list = NULL;
     const char *owner = NULL;
-    int sa = strcmp(rq->who->role, "super_admin") == 0;
+    int sa = rz_auth_is_sa(rq);
 
     memset(u, 0, sizeof(*u));
     u->mime = rq->raw_type;
@@ -139,11 +129,11 @@ static int upload_owner(rz_req_t *rq, rz_sess_t *s, upload_t *u)
     st = rz_store_get(s, u->coll, u->owner, &doc);
     if (st == RZ_NOT_FOUND
         || (st == RZ_OK
-            && !rz_auth_in_scope(rq, u->acc ? str(doc, "establishmentId") : u->owner))) {
+            && !rz_auth_in_scope(rq, u->acc ? rz_json_str(doc, "establishmentId") : u->owner))) {
         const char *field = u->acc ? "accommodationId" : "establishmentId";
         rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND",
                          u->acc ? "Accommodation not found" : "Establishment not found",
-                         detail1(rq, field, "not found"));
+                         rz_detail1(rq->pool, field, "not found"));
         return -1;
     }
     if (st != RZ_OK) {
@@ -151,17 +141,17 @@ static int upload_owner(rz_req_t *rq, rz_sess_t *s, upload_t *u)
         return -1;
     }
     if (u->acc) {
-        const char *acc_est = str(doc, "establishmentId");
+        const char *acc_est = rz_json_str(doc, "establishmentId");
         if (u->est && strcmp(u->est, acc_est) != 0 && rq->who->est_id == NULL) {
-            rz_respond_validation(rq, detail1(rq, "establishmentId",
-                                              "the accommodation belongs to another "
-                                              "establishment"));
+            rz_respond_invalid(rq, "establishmentId",
+                               "the accommodation belongs to another "
+                               "establishment");
             return -1;
         }
         u->est = acc_est;
     }
     if (json_array_size(json_object_get(doc, "images")) >= RZ_MAX_OWNER_IMAGES) {
-        rz_respond_validation(rq, detail1(rq, "images", "the owner already holds 20 images"));
+        rz_respond_invalid(rq, "images", "the owner already holds 20 images");
         return -1;
     }
     return 0;
@@ -222,10 +212,10 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
     if (json_array_size(images) >= RZ_MAX_OWNER_IMAGES) {
         json_decref(images);
         rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
-                       detail1(rq, "images", "the owner already holds 20 images"));
+                       rz_detail1(rq->pool, "images", "the owner already holds 20 images"));
         return -1;
     }
-    json_array_append_new(images, json_string(str(doc, "id")));
+    json_array_append_new(images, json_string(rz_json_str(doc, "id")));
     rz_timestamp_format(rz_now(), now);
     up.set =
         rz_json_pool_own(rq->pool, json_pack("{s:o, s:s}", "images", images, "updatedAt", now));
@@ -233,7 +223,7 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
         || (st = rz_store_update(w.s, u->coll, u->owner, &up,
                                  json_integer_value(json_object_get(owner, "version")), NULL))
                != RZ_OK
-        || (st = rz_write_audit(&w, "image.create", "image", str(doc, "id"), u->est, NULL,
+        || (st = rz_write_audit(&w, "image.create", "image", rz_json_str(doc, "id"), u->est, NULL,
                                 rz_image_view(rq->pool, doc), NULL))
                != RZ_OK) {
         rz_write_fail(&w, st);
@@ -317,28 +307,7 @@ int rz_h_image_upload(rz_req_t *rq)
 /* The image of path parameter 0 within the caller's scope; -1 after answering 404. */
 static int load_image(rz_req_t *rq, rz_sess_t **s, json_t **doc)
 {
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st;
-
-    if (!rz_id_valid(id)) {
-        not_found(rq);
-        return -1;
-    }
-    if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq, st, NULL);
-        return -1;
-    }
-    st = rz_store_get(*s, RZ_IMAGES, id, doc);
-    if (st == RZ_NOT_FOUND
-        || (st == RZ_OK && !rz_auth_in_scope(rq, str(*doc, "establishmentId")))) {
-        not_found(rq);
-        return -1;
-    }
-    if (st != RZ_OK) {
-        rz_respond_store_error(rq, st, rz_store_last_error(*s));
-        return -1;
-    }
-    return 0;
+    return rz_auth_load_scoped(rq, RZ_IMAGES, "Image", s, doc);
 }
 
 int rz_h_image_get(rz_req_t *rq)
@@ -352,68 +321,39 @@ int rz_h_image_get(rz_req_t *rq)
     return rz_respond_data(rq, RZ_HTTP_OK, rz_image_view(rq->pool, doc), NULL);
 }
 
+/* The filters of GET /api/images: purpose, accommodationId, ownerId, establishmentId (SPEC 3.2
+ * rule 3). */
+static int list_filter(rz_list_t *l)
+{
+    const char *est, *acc = NULL, *owner = NULL;
+    json_t *plist = NULL;
+
+    rz_query_enum_list(&l->v, l->rq->query, "purpose", purposes, &plist);
+    rz_query_id(&l->v, l->rq->query, "accommodationId", &acc);
+    rz_query_id(&l->v, l->rq->query, "ownerId", &owner);
+    est = rz_list_establishment(l);
+    rz_list_eq(l, "establishmentId", est);
+    if (plist) {
+        rz_list_cond(l, "purpose", RZ_IN, plist);
+    }
+    rz_list_eq(l, "accommodationId", acc);
+    rz_list_eq(l, "ownerId", owner);
+    return 0;
+}
+
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    return rz_image_view(l->rq->pool, doc);
+}
+
+static const char *const list_sorts[] = {"createdAt", NULL};
+
+static const rz_list_spec_t images_list = {RZ_IMAGES, list_sorts,  "-createdAt",
+                                           NULL,      list_filter, list_view};
+
 int rz_h_images_list(rz_req_t *rq)
 {
-    static const char *const sorts[] = {"createdAt", NULL};
-    const char *est = NULL, *acc = NULL, *owner = NULL, *sort;
-    json_t *plist = NULL, *found, *data, *doc;
-    rz_cond_t all[4];
-    rz_page_t page;
-    rz_query_t q;
-    rz_vctx_t v;
-    rz_sess_t *s;
-    long total = 0;
-    size_t i;
-    int desc, n = 0;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    rz_query_page(&v, rq->query, &page);
-    rz_query_sort(&v, rq->query, sorts, "-createdAt", &sort, &desc);
-    rz_query_enum_list(&v, rq->query, "purpose", purposes, &plist);
-    rz_query_id(&v, rq->query, "accommodationId", &acc);
-    rz_query_id(&v, rq->query, "ownerId", &owner);
-    if (strcmp(rq->who->role, "super_admin") == 0) {
-        rz_query_id(&v, rq->query, "establishmentId", &est);
-    } else {
-        est = rq->who->est_id;
-    }
-    if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq, v.details);
-    }
-    if (est) {
-        all[n++] =
-            (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(est))};
-    }
-    if (plist) {
-        all[n++] = (rz_cond_t){"purpose", RZ_IN, plist};
-    }
-    if (acc) {
-        all[n++] =
-            (rz_cond_t){"accommodationId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(acc))};
-    }
-    if (owner) {
-        all[n++] = (rz_cond_t){"ownerId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(owner))};
-    }
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq, st, NULL);
-    }
-    memset(&q, 0, sizeof(q));
-    q.all = all;
-    q.nall = n;
-    q.sort = sort;
-    q.sort_desc = desc;
-    q.skip = (page.page - 1) * page.limit;
-    q.limit = page.limit;
-    q.want_total = 1;
-    if ((st = rz_store_find(s, RZ_IMAGES, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach (found, i, doc) {
-        json_array_append(data, rz_image_view(rq->pool, doc));
-    }
-    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_list_run(rq, &images_list);
 }
 
 /* ---- GET /api/images/{id}/{size} ------------------------------------------------------------- */
@@ -475,12 +415,12 @@ int rz_h_image_bytes(rz_req_t *rq)
     }
     st = rz_store_get(s, RZ_IMAGES, id, &img);
     if (st == RZ_OK) {
-        const char *purpose = str(img, "purpose");
+        const char *purpose = rz_json_str(img, "purpose");
         /* private purposes are served once their routes exist (scope checked then) */
         if (strcmp(purpose, "establishment") != 0 && strcmp(purpose, "accommodation") != 0) {
             return not_found(rq);
         }
-        st = rz_store_get(s, RZ_ESTABLISHMENTS, str(img, "establishmentId"), &est);
+        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_json_str(img, "establishmentId"), &est);
         if (st == RZ_OK && !json_is_true(json_object_get(est, "isActive"))) {
             return not_found(rq); /* public images of an inactive establishment: 404 */
         }
@@ -500,8 +440,8 @@ int rz_h_image_bytes(rz_req_t *rq)
     if (inm && etag_matches(rq->pool, inm, etag)) {
         return rz_respond_empty(rq, RZ_HTTP_NOT_MODIFIED); /* headers only, no body */
     }
-    return send_rendition(rq,
-                          rz_images_file(rq->pool, root, str(img, "establishmentId"), id, size));
+    return send_rendition(
+        rq, rz_images_file(rq->pool, root, rz_json_str(img, "establishmentId"), id, size));
 }
 
 /* ---- DELETE /api/images/{id} ----------------------------------------------------------------- */
@@ -547,9 +487,9 @@ int rz_h_image_delete(rz_req_t *rq)
     if (load_image(rq, &s, &doc) != 0) {
         return rq->res.status;
     }
-    id = str(doc, "id");
-    acc = str(doc, "accommodationId");
-    est = str(doc, "establishmentId");
+    id = rz_json_str(doc, "id");
+    acc = rz_json_str(doc, "accommodationId");
+    est = rz_json_str(doc, "establishmentId");
     coll = acc ? RZ_ACCOMMODATIONS : RZ_ESTABLISHMENTS;
     owner = acc ? acc : est;
     key = apr_pstrcat(rq->pool, acc ? "accommodation:" : "establishment:", owner, NULL);

@@ -46,22 +46,6 @@ static const char *const ignore_sa[] = {"password", NULL};
 static const char *const ignore_m[] = {"password", "establishmentId", NULL};
 static const char *const ignore_pw[] = {"newPassword", NULL};
 
-static int is_sa(const rz_req_t *rq)
-{
-    return strcmp(rq->who->role, "super_admin") == 0;
-}
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 static int forbidden(rz_req_t *rq, const char *msg)
 {
     return rz_respond_error(rq, RZ_HTTP_FORBIDDEN, "FORBIDDEN", msg, NULL);
@@ -70,24 +54,24 @@ static int forbidden(rz_req_t *rq, const char *msg)
 static int est_not_found(rz_req_t *rq)
 {
     return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                            detail1(rq, "establishmentId", "not found"));
+                            rz_detail1(rq->pool, "establishmentId", "not found"));
 }
 
 static json_t *dup_email_details(rz_req_t *rq)
 {
-    return detail1(rq, "email", "already used");
+    return rz_detail1(rq->pool, "email", "already used");
 }
 
 /* The country used for national phone numbers: of the establishment named in the body, else of
  * the user's (or the caller's) establishment, else BI. */
 static const char *phone_country(rz_req_t *rq, rz_sess_t *s, const char *user_id)
 {
-    const char *est = str(rq->body, "establishmentId");
+    const char *est = rz_json_str(rq->body, "establishmentId");
     json_t *doc;
 
     if (!rz_id_valid(est) && rz_id_valid(user_id)
         && rz_store_get(s, RZ_USERS, user_id, &doc) == RZ_OK) {
-        est = str(doc, "establishmentId");
+        est = rz_json_str(doc, "establishmentId");
     }
     if (!rz_id_valid(est)) {
         est = rq->who->est_id;
@@ -149,11 +133,11 @@ static rz_status_t send_account_created(rz_write_t *w, const json_t *user, const
         json_object_get(user, "email"), "role", json_object_get(user, "role"), "loginUrl", login);
     rz_status_t st;
 
-    if (est && str(est, "name")) {
+    if (est && rz_json_str(est, "name")) {
         json_object_set(vars, "establishmentName", json_object_get(est, "name"));
     }
-    st = rz_outbox_enqueue(w->s, str(user, "email"), str(user, "preferredLanguage"),
-                           "account_created", vars, "user", str(user, "id"));
+    st = rz_outbox_enqueue(w->s, rz_json_str(user, "email"), rz_json_str(user, "preferredLanguage"),
+                           "account_created", vars, "user", rz_json_str(user, "id"));
     json_decref(vars);
     return st;
 }
@@ -166,18 +150,18 @@ static json_t *create_input(rz_req_t *rq, rz_sess_t *s, rz_vctx_t *v, const char
     const char *policy;
 
     rz_vctx_init(v, rq->pool);
-    v->ignore = is_sa(rq) ? ignore_sa : ignore_m;
+    v->ignore = rz_auth_is_sa(rq) ? ignore_sa : ignore_m;
     v->country = phone_country(rq, s, NULL);
     in = rz_validate(v, user_schema, rq->body, RZ_V_CREATE);
     *pw = rz_auth_password_field(rq, v, "password");
-    if (in && !is_sa(rq)) {
+    if (in && !rz_auth_is_sa(rq)) {
         json_object_set_new(in, "establishmentId", json_string(rq->who->est_id));
     }
-    if (in && *pw && (policy = rz_password_policy(*pw, str(in, "email"))) != NULL) {
+    if (in && *pw && (policy = rz_password_policy(*pw, rz_json_str(in, "email"))) != NULL) {
         rz_v_fail(v, "password", policy);
     }
     if (in) {
-        check_role_est(v, str(in, "role"), str(in, "establishmentId"));
+        check_role_est(v, rz_json_str(in, "role"), rz_json_str(in, "establishmentId"));
     }
     return rz_v_ok(v) ? in : NULL;
 }
@@ -186,14 +170,14 @@ static json_t *create_input(rz_req_t *rq, rz_sess_t *s, rz_vctx_t *v, const char
 static json_t *create_doc(rz_req_t *rq, const json_t *in, const char *pw)
 {
     rz_user_spec_t spec = {
-        .email = str(in, "email"),
+        .email = rz_json_str(in, "email"),
         .password = pw,
-        .first_name = str(in, "firstName"),
-        .last_name = str(in, "lastName"),
-        .phone = str(in, "phone"),
-        .role = str(in, "role"),
-        .est_id = str(in, "establishmentId"),
-        .language = str(in, "preferredLanguage"),
+        .first_name = rz_json_str(in, "firstName"),
+        .last_name = rz_json_str(in, "lastName"),
+        .phone = rz_json_str(in, "phone"),
+        .role = rz_json_str(in, "role"),
+        .est_id = rz_json_str(in, "establishmentId"),
+        .language = rz_json_str(in, "preferredLanguage"),
         .created_by = rq->who->user_id,
     };
 
@@ -202,7 +186,7 @@ static json_t *create_doc(rz_req_t *rq, const json_t *in, const char *pw)
 
 int rz_h_user_create(rz_req_t *rq)
 {
-    const char *role = str(rq->body, "role"), *pw, *id;
+    const char *role = rz_json_str(rq->body, "role"), *pw, *id;
     json_t *in, *doc, *est = NULL;
     rz_write_t w;
     rz_vctx_t v;
@@ -211,7 +195,7 @@ int rz_h_user_create(rz_req_t *rq)
 
     /* step (4) of SPEC 2.3: a manager may never create another role (an invalid value is a 400) */
     role = role ? rz_text_trim(rq->pool, role) : NULL;
-    if (!is_sa(rq) && role && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
+    if (!rz_auth_is_sa(rq) && role && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
         return forbidden(rq, "A manager may create staff accounts only");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
@@ -220,10 +204,11 @@ int rz_h_user_create(rz_req_t *rq)
     if (!(in = create_input(rq, s, &v, &pw))) {
         return rz_respond_validation(rq, v.details);
     }
-    if (str(in, "establishmentId") && est_must_exist(rq, s, str(in, "establishmentId"), &est)) {
+    if (rz_json_str(in, "establishmentId")
+        && est_must_exist(rq, s, rz_json_str(in, "establishmentId"), &est)) {
         return rq->res.status;
     }
-    if ((st = email_free(s, rq->pool, str(in, "email"))) != RZ_OK) {
+    if ((st = email_free(s, rq->pool, rz_json_str(in, "email"))) != RZ_OK) {
         return st == RZ_CONFLICT ? rz_respond_error(rq, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL",
                                                     "Email already used", dup_email_details(rq))
                                  : rz_respond_store_error(rq, st, rz_store_last_error(s));
@@ -242,8 +227,8 @@ int rz_h_user_create(rz_req_t *rq)
                               dup_email_details(rq));
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "user.create", "user", id, str(doc, "establishmentId"), NULL,
-                                doc, NULL))
+        || (st = rz_write_audit(&w, "user.create", "user", id, rz_json_str(doc, "establishmentId"),
+                                NULL, doc, NULL))
                != RZ_OK
         || (st = send_account_created(&w, doc, est)) != RZ_OK) {
         return rz_write_fail(&w, st);
@@ -261,7 +246,8 @@ int rz_h_user_create(rz_req_t *rq)
  * answered 404 outside the establishment; a visible manager account -> 403 (SPEC 3.2 rule 7). */
 static int manager_may_act(rz_req_t *rq, const json_t *user)
 {
-    if (is_sa(rq) || strcmp(str(user, "role") ? str(user, "role") : "", "staff") == 0) {
+    if (rz_auth_is_sa(rq)
+        || strcmp(rz_json_str(user, "role") ? rz_json_str(user, "role") : "", "staff") == 0) {
         return 1;
     }
     forbidden(rq, "A manager may act on staff accounts only");
@@ -292,7 +278,7 @@ static rz_status_t last_active_admin(rz_write_t *w, const json_t *user, int *las
     rz_status_t st = RZ_OK;
 
     *last = 0;
-    if (strcmp(str(user, "role"), "super_admin") == 0
+    if (strcmp(rz_json_str(user, "role"), "super_admin") == 0
         && json_is_true(json_object_get(user, "isActive"))) {
         st = rz_userdoc_count_active_admins(w->s, &n);
         *last = n <= 1;
@@ -318,11 +304,11 @@ static rz_status_t apply_update(rz_write_t *w, const json_t *user, json_t *set, 
     json_object_set_new(set, "updatedAt", json_string(now));
     if (revoke) {
         json_object_set_new(set, "sessionsValidAfter", json_string(now));
-        if ((st = rz_sessions_revoke_user(w->s, str(user, "id"), revoke, NULL)) != RZ_OK) {
+        if ((st = rz_sessions_revoke_user(w->s, rz_json_str(user, "id"), revoke, NULL)) != RZ_OK) {
             return st;
         }
     }
-    return rz_store_update(w->s, RZ_USERS, str(user, "id"), &u,
+    return rz_store_update(w->s, RZ_USERS, rz_json_str(user, "id"), &u,
                            json_integer_value(json_object_get(user, "version")), after);
 }
 
@@ -365,18 +351,18 @@ static int patch_refs(rz_write_t *w, const json_t *user, const json_t *set)
 
     json_object_update(merged, (json_t *)set);
     rz_vctx_init(&v, w->rq->pool);
-    check_role_est(&v, str(merged, "role"), str(merged, "establishmentId"));
+    check_role_est(&v, rz_json_str(merged, "role"), rz_json_str(merged, "establishmentId"));
     if (!rz_v_ok(&v)) {
         rz_write_error(w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Invalid input", v.details);
         return -1;
     }
-    if (!changed(set, "establishmentId") || !str(set, "establishmentId")) {
+    if (!changed(set, "establishmentId") || !rz_json_str(set, "establishmentId")) {
         return 0;
     }
-    st = rz_store_get(w->s, "establishments", str(set, "establishmentId"), &est);
+    st = rz_store_get(w->s, "establishments", rz_json_str(set, "establishmentId"), &est);
     if (st == RZ_NOT_FOUND) {
         rz_write_error(w, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                       detail1(w->rq, "establishmentId", "not found"));
+                       rz_detail1(w->rq->pool, "establishmentId", "not found"));
         return -1;
     }
     if (st != RZ_OK) {
@@ -393,7 +379,8 @@ static int patch_conflicts(rz_write_t *w, const json_t *user, const json_t *set)
     rz_status_t st;
     int last;
 
-    if (changed(set, "email") && (st = email_free(w->s, w->rq->pool, str(set, "email"))) != RZ_OK) {
+    if (changed(set, "email")
+        && (st = email_free(w->s, w->rq->pool, rz_json_str(set, "email"))) != RZ_OK) {
         if (st == RZ_CONFLICT) {
             rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                            dup_email_details(w->rq));
@@ -402,10 +389,10 @@ static int patch_conflicts(rz_write_t *w, const json_t *user, const json_t *set)
         }
         return -1;
     }
-    if (!changed(set, "role") || strcmp(str(user, "role"), "super_admin") != 0) {
+    if (!changed(set, "role") || strcmp(rz_json_str(user, "role"), "super_admin") != 0) {
         return 0;
     }
-    if (strcmp(str(user, "id"), w->rq->who->user_id) == 0) {
+    if (strcmp(rz_json_str(user, "id"), w->rq->who->user_id) == 0) {
         transition(w, "You cannot change your own role");
         return -1;
     }
@@ -440,10 +427,10 @@ int rz_h_user_patch(rz_req_t *rq)
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
         return rq->res.status;
     }
-    if (!is_sa(rq) && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
+    if (!rz_auth_is_sa(rq) && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
         return forbidden(rq, "Only a super_admin may change a role or an establishment");
     }
-    if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
+    if (begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
         return rq->res.status;
     }
     set = rz_json_pool_own(rq->pool, patch_changes(user, in));
@@ -463,8 +450,8 @@ int rz_h_user_patch(rz_req_t *rq)
                               dup_email_details(rq));
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "user.update", "user", str(user, "id"),
-                                str(after, "establishmentId"), user, after, NULL))
+        || (st = rz_write_audit(&w, "user.update", "user", rz_json_str(user, "id"),
+                                rz_json_str(after, "establishmentId"), user, after, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
@@ -495,7 +482,7 @@ static int deactivate_rules(rz_write_t *w, const json_t *user)
     rz_status_t st;
     int last;
 
-    if (strcmp(str(user, "id"), w->rq->who->user_id) == 0) {
+    if (strcmp(rz_json_str(user, "id"), w->rq->who->user_id) == 0) {
         transition(w, "You cannot deactivate your own account");
         return -1;
     }
@@ -518,7 +505,7 @@ static int set_active(rz_req_t *rq, int on)
     rz_status_t st;
 
     if (body_empty(rq) != 0 || rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)
-        || begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
+        || begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
         return rq->res.status;
     }
     if (json_is_true(json_object_get(user, "isActive")) == on) {
@@ -530,7 +517,8 @@ static int set_active(rz_req_t *rq, int on)
     set = rz_json_pool_own(rq->pool, json_pack("{s:b}", "isActive", on));
     if ((st = apply_update(&w, user, set, on ? NULL : "deactivated", &after)) != RZ_OK
         || (st = rz_write_audit(&w, on ? "user.activate" : "user.deactivate", "user",
-                                str(user, "id"), str(user, "establishmentId"), user, after, NULL))
+                                rz_json_str(user, "id"), rz_json_str(user, "establishmentId"), user,
+                                after, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
@@ -557,8 +545,9 @@ static rz_status_t send_password_changed(rz_write_t *w, const json_t *user, cons
 {
     json_t *vars = json_pack("{s:O, s:s, s:s}", "firstName", json_object_get(user, "firstName"),
                              "at", at, "ip", w->actor.ip ? w->actor.ip : "unknown");
-    rz_status_t st = rz_outbox_enqueue(w->s, str(user, "email"), str(user, "preferredLanguage"),
-                                       "password_changed", vars, "user", str(user, "id"));
+    rz_status_t st =
+        rz_outbox_enqueue(w->s, rz_json_str(user, "email"), rz_json_str(user, "preferredLanguage"),
+                          "password_changed", vars, "user", rz_json_str(user, "id"));
 
     json_decref(vars);
     return st;
@@ -601,7 +590,7 @@ int rz_h_user_set_password(rz_req_t *rq)
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
         return rq->res.status;
     }
-    if ((policy = rz_password_policy(pw, str(user, "email"))) != NULL) {
+    if ((policy = rz_password_policy(pw, rz_json_str(user, "email"))) != NULL) {
         rz_v_fail(&v, "newPassword", policy);
         return rz_respond_validation(rq, v.details);
     }
@@ -611,14 +600,15 @@ int rz_h_user_set_password(rz_req_t *rq)
     if (!(set = password_set(rq, pw))) {
         return rz_respond_store_error(rq, RZ_ERROR, "password hash failed");
     }
-    if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
+    if (begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
         return rq->res.status;
     }
     if ((st = apply_update(&w, user, set, "admin", &after)) != RZ_OK
-        || (st = rz_write_audit(&w, "user.password_set", "user", str(user, "id"),
-                                str(user, "establishmentId"), user, after, NULL))
+        || (st = rz_write_audit(&w, "user.password_set", "user", rz_json_str(user, "id"),
+                                rz_json_str(user, "establishmentId"), user, after, NULL))
                != RZ_OK
-        || (st = send_password_changed(&w, after, str(after, "passwordChangedAt"))) != RZ_OK) {
+        || (st = send_password_changed(&w, after, rz_json_str(after, "passwordChangedAt")))
+               != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
