@@ -118,7 +118,7 @@ int rz_h_accommodation_create(rz_req_t *rq)
     rz_status_t st;
 
     json_object_del(in, "images"); /* owner arrays are ignored on create (SPEC 4.14) */
-    if (!rz_auth_is_sa(rq)) {              /* replaced by the caller's own (SPEC 2.1) */
+    if (!rz_auth_is_sa(rq)) {      /* replaced by the caller's own (SPEC 2.1) */
         json_object_set_new(in, "establishmentId", json_string(rq->who->est_id));
     }
     rz_vctx_init(&v, rq->pool);

@@ -195,7 +195,8 @@ int rz_h_user_create(rz_req_t *rq)
 
     /* step (4) of SPEC 2.3: a manager may never create another role (an invalid value is a 400) */
     role = role ? rz_text_trim(rq->pool, role) : NULL;
-    if (!rz_auth_is_sa(rq) && role && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
+    if (!rz_auth_is_sa(rq) && role
+        && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
         return forbidden(rq, "A manager may create staff accounts only");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
@@ -427,7 +428,8 @@ int rz_h_user_patch(rz_req_t *rq)
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
         return rq->res.status;
     }
-    if (!rz_auth_is_sa(rq) && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
+    if (!rz_auth_is_sa(rq)
+        && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
         return forbidden(rq, "Only a super_admin may change a role or an establishment");
     }
     if (begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
