@@ -251,12 +251,12 @@ static int rz_post_read_request(request_rec *r)
         return DECLINED;
     }
     rz_response_prepare(r, rz_request_id(r));
-    if (rz_router_raw_path_rejected(path)) {
+    if (rz_route_raw_path_rejected(path)) {
         rz_router_reject_raw_path(r);
     } else if (r->method_number == M_TRACE) {
         /* httpd's core answers TRACE (TraceEnable off: HTML 405) before any handler: answer it
          * here with the envelope; DONE ends the request after this response. */
-        rz_router_answer_trace(r, &rz_route_table);
+        rz_router_answer_trace(r, &rz_route_list);
         return DONE;
     }
     return DECLINED;
@@ -291,7 +291,7 @@ static int rz_handler(request_rec *r)
     if (strcmp(r->handler, "ruzizi") != 0) {
         return DECLINED;
     }
-    return rz_router_handle(r, &rz_route_table);
+    return rz_router_handle(r, &rz_route_list);
 }
 
 static void rz_register_hooks(apr_pool_t *p)

@@ -21,4 +21,4 @@ static const rz_route_t routes[] = {
 #include "domain/rz_routes.def"
 };
 
-const rz_route_table_t rz_route_table = {routes, (int)(sizeof(routes) / sizeof(routes[0]))};
+const rz_route_list_t rz_route_list = {routes, (int)(sizeof(routes) / sizeof(routes[0]))};

@@ -6,6 +6,6 @@
 #include "domain/rz_route.h"
 
 /* Every route of this build (the test routes only with --enable-test-hooks). */
-extern const rz_route_table_t rz_route_table;
+extern const rz_route_list_t rz_route_list;
 
 #endif

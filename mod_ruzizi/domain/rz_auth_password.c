@@ -170,44 +170,62 @@ static rz_status_t request_reset(rz_write_t *w, const json_t *user)
                           NULL);
 }
 
-int rz_h_auth_forgot_password(rz_req_t *rq)
+/* The work of one forgot-password request, run after its 202 went to the client
+ * (rz_req_after_answer), `data` being the normalised email: the account lookup, then for an active
+ * account the reset token, the email and the audit entry, in one unit of work of its own. An
+ * existing and an unknown account thus answer in the same time: the answer does none of this work
+ * (it took 7-15 ms against 1-3 ms). There is no one left to answer: a failure is logged (never the
+ * email), and the client may ask again. */
+static void forgot_after_answer(rz_req_t *rq, void *data)
 {
-    const char *email_in, *email, *key;
-    json_t *user;
-    rz_cond_t c;
+    const char *email = data, *key = apr_pstrcat(rq->pool, "reset:", email, NULL);
+    rz_cond_t c = {"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(email))};
+    json_t *user = NULL;
     rz_write_t w;
-    rz_vctx_t v;
     rz_status_t st;
 
+    if ((st = rz_write_open(&w, rq, &key, 1)) == RZ_OK) {
+        st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
+        if (st == RZ_OK && json_is_true(json_object_get(user, "isActive"))) {
+            if ((st = request_reset(&w, user)) == RZ_OK) {
+                rz_write_commit(&w);
+                st = rz_write_settle(rq);
+            }
+        } else if (st == RZ_NOT_FOUND || st == RZ_OK) {
+            st = RZ_OK; /* unknown or inactive: nothing sent, nothing written */
+        }
+    }
+    rz_write_abandon(rq); /* whatever did not commit */
+    rz_write_gate_release(rq);
+    if (st != RZ_OK) {
+        if (!w.error) {
+            w.error = w.s ? rz_store_last_error(w.s) : "no store session";
+        }
+        rz_req_log(rq, RZ_LOG_WARNING,
+                   RZ_LOGNO(00411) "forgot-password: the request could not be recorded after its "
+                                   "answer (%s: %s)",
+                   rz_status_name(st), w.error);
+    }
+}
+
+int rz_h_auth_forgot_password(rz_req_t *rq)
+{
+    const char *email;
+    rz_vctx_t v;
+
     rz_vctx_init(&v, rq->pool);
-    email_in = rz_auth_password_field(rq, &v, "email");
-    if (check_fields(&v, rq->body, "email", NULL) != 0 || !email_in) {
+    email = rz_auth_email_field(rq, &v);
+    if (check_fields(&v, rq->body, "email", NULL) != 0 || !email) {
         return rz_respond_validation(rq, v.details);
     }
-    email = rz_text_fold(rq->pool, rz_text_trim(rq->pool, email_in));
     /* the per-IP limit of forgot-password shares the login-ip scope (SPEC 8.2 names no own scope)
      */
     if (rz_auth_rate_limit(rq, RZ_RL_FORGOT_EMAIL, email) != 0
         || rz_auth_rate_limit(rq, RZ_RL_LOGIN_IP, rz_auth_client_key(rq)) != 0) {
         return rq->res.status;
     }
-    key = apr_pstrcat(rq->pool, "reset:", email, NULL);
-    if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return rq->res.status;
-    }
-    c = (rz_cond_t){"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(email))};
-    st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
-    if (st == RZ_OK && json_is_true(json_object_get(user, "isActive"))) {
-        st = request_reset(&w, user);
-    } else if (st == RZ_NOT_FOUND || st == RZ_OK) {
-        st = RZ_OK; /* unknown or inactive: the same 202, nothing sent */
-    }
-    if (st != RZ_OK) {
-        return rz_write_fail(&w, st);
-    }
-    if (rz_write_commit(&w) != 0) {
-        return rq->res.status;
-    }
+    /* SPEC 7.1: 202 in every case; the work comes after the answer (forgot_after_answer) */
+    rz_req_after_answer(rq, forgot_after_answer, (void *)email);
     return rz_respond_data(rq, RZ_HTTP_ACCEPTED, NULL, NULL);
 }
 

@@ -18,6 +18,11 @@ rz_status_t rz_req_store(rz_req_t *rq, rz_sess_t **out)
     return rq->ops->store(rq, out);
 }
 
+void rz_req_after_answer(rz_req_t *rq, rz_after_answer_fn fn, void *data)
+{
+    rq->ops->after_answer(rq, fn, data);
+}
+
 const char *rz_req_param(const rz_req_t *rq, int i)
 {
     return i >= 0 && i < rq->nparams ? rq->params[i] : NULL;

@@ -11,6 +11,7 @@
 #include "auth/rz_jwt.h"
 #include "auth/rz_password.h"
 #include "core/rz_log.h"
+#include "core/rz_route_match.h"
 #include "core/rz_status.h"
 #include "store/rz_store.h"
 
@@ -58,6 +59,9 @@ typedef struct {
     const char *store_backend;     /* "sqlite" | "mongodb"; NULL without a store */
 } rz_settings_t;
 
+/* Work a handler leaves for after its answer went out (rz_req_after_answer). */
+typedef void (*rz_after_answer_fn)(rz_req_t *rq, void *data);
+
 /* What the layer above (http/) does for a request on the domain's behalf. Every function is set. */
 typedef struct {
     /* Leases the request's store session (RZ_OK, RZ_UNAVAILABLE, RZ_SCHEMA_BEHIND); rz_req_store.
@@ -75,6 +79,9 @@ typedef struct {
     int (*rate)(rz_req_t *rq, int scope, const char *key, int spend, int *retry_after_s);
     /* After every commit of a unit of work: invalidates the caches of authenticated users. */
     void (*committed)(rz_req_t *rq);
+    /* Runs fn(rq, data) once the answer has been handed to the client, the request (pool, store
+     * session, ops) still alive; rz_req_after_answer. */
+    void (*after_answer)(rz_req_t *rq, rz_after_answer_fn fn, void *data);
 } rz_req_ops_t;
 
 /* The kinds of answer. */
@@ -106,7 +113,7 @@ struct rz_req_t {
     const char *request_id; /* 32 lowercase hex, also in X-Request-Id */
     const char *method;     /* the request line's method ("GET", "HEAD", "POST", ...) */
     const rz_route_t *route;
-    const char *params[12]; /* {id} values of the path, in order */
+    const char *params[RZ_MAX_SEGMENTS]; /* {id} values of the path, in order */
     int nparams;
     apr_table_t *query;   /* decoded query parameters (allowed names only) */
     json_t *body;         /* parsed JSON body ({} when empty) on POST/PATCH; else NULL */
@@ -137,6 +144,13 @@ struct rz_req_t {
  * RZ_UNAVAILABLE (no store configured, store down) or RZ_SCHEMA_BEHIND (migrations missing; logged
  * once per process). */
 rz_status_t rz_req_store(rz_req_t *rq, rz_sess_t **out);
+
+/* Leaves fn(rq, data) to run once the answer has been handed to the client and the request's
+ * unit of work has ended (SPEC 7.1's forgot-password answers before it does its work). fn may run
+ * a unit of work of its own (rz_write_open ... rz_write_commit, rz_write_settle, then
+ * rz_write_gate_release); it can no longer change the answer, so it logs its failures. `data`
+ * must live as long as rq->pool. */
+void rz_req_after_answer(rz_req_t *rq, rz_after_answer_fn fn, void *data);
 
 /* The path parameter i (0-based) or NULL. */
 const char *rz_req_param(const rz_req_t *rq, int i);

@@ -36,11 +36,12 @@ struct rz_route_t {
     const char *summary;
 };
 
-/* A route table: `count` routes. */
+/* The routes of a build: `count` rows (the glue's rz_route_list). core/rz_route_match.h matches
+ * paths over them (RZ_ROUTE_TABLE(routes, count, rz_route_t)). */
 typedef struct {
     const rz_route_t *routes;
     int count;
-} rz_route_table_t;
+} rz_route_list_t;
 
 /* The access rule as written in openapi.json's x-access and by `ruzizi-ctl routes`:
  * "public", "test", or a comma list of "SA", "M", "ST". Returns a static string. */

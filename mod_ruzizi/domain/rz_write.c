@@ -7,6 +7,7 @@
 
 #define RZ_MAX_UOW_KEYS 16
 #define RZ_GATE_WAIT_MS 5000
+#define GATE_BUSY "the server's write gate stayed busy"
 
 typedef struct {
     rz_after_commit_fn fn;
@@ -28,7 +29,8 @@ static apr_status_t gate_cleanup(void *data)
     return APR_SUCCESS;
 }
 
-int rz_write_gate(rz_req_t *rq)
+/* Takes the gate once per request; 0, or -1 when it stayed busy for RZ_GATE_WAIT_MS. */
+static int take_gate(rz_req_t *rq)
 {
     unsigned int token;
 
@@ -36,12 +38,20 @@ int rz_write_gate(rz_req_t *rq)
         return 0;
     }
     if (!rq->ops->gate_enter(rq, RZ_GATE_WAIT_MS, &token)) {
-        rz_respond_store_error(rq, RZ_UNAVAILABLE, "the server's write gate stayed busy");
         return -1;
     }
     rq->gate = token;
     rq->gate_held = 1;
     apr_pool_cleanup_register(rq->pool, rq, gate_cleanup, apr_pool_cleanup_null);
+    return 0;
+}
+
+int rz_write_gate(rz_req_t *rq)
+{
+    if (take_gate(rq) != 0) {
+        rz_respond_store_error(rq, RZ_UNAVAILABLE, GATE_BUSY);
+        return -1;
+    }
     return 0;
 }
 
@@ -53,7 +63,7 @@ void rz_write_gate_release(rz_req_t *rq)
     }
 }
 
-int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys)
+rz_status_t rz_write_open(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys)
 {
     const char *all[RZ_MAX_UOW_KEYS + 2];
     rz_status_t st;
@@ -63,8 +73,8 @@ int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nke
     w->rq = rq;
     rz_write_actor(rq, &w->actor);
     if (nkeys > RZ_MAX_UOW_KEYS) {
-        rz_respond_store_error(rq, RZ_INVALID, "too many unit-of-work keys");
-        return -1;
+        w->error = "too many unit-of-work keys";
+        return RZ_INVALID;
     }
     if (rq->uow_pending) {
         if (rq->idem) {
@@ -73,12 +83,13 @@ int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nke
                                        "without the idempotency record");
         }
         if ((st = rz_write_settle(rq)) != RZ_OK) {
-            rz_respond_store_error(rq, st, rq->sess ? rz_store_last_error(rq->sess) : NULL);
-            return -1;
+            w->error = rq->sess ? rz_store_last_error(rq->sess) : NULL;
+            return st;
         }
     }
-    if (rz_write_gate(rq) != 0) {
-        return -1;
+    if (take_gate(rq) != 0) {
+        w->error = GATE_BUSY;
+        return RZ_UNAVAILABLE;
     }
     for (i = 0; i < nkeys; i++) {
         all[i] = keys[i];
@@ -93,7 +104,17 @@ int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nke
         st = rz_store_begin(w->s, all, n);
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq, st, w->s ? rz_store_last_error(w->s) : NULL);
+        w->error = w->s ? rz_store_last_error(w->s) : NULL;
+    }
+    return st;
+}
+
+int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys)
+{
+    rz_status_t st = rz_write_open(w, rq, keys, nkeys);
+
+    if (st != RZ_OK) {
+        rz_respond_store_error(rq, st, w->error);
         return -1;
     }
     return 0;

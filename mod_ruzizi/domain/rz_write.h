@@ -16,8 +16,9 @@
  * On an error the handler rolls back itself (rz_write_fail, rz_write_error). */
 typedef struct {
     rz_req_t *rq;
-    rz_sess_t *s;     /* the request's store session, valid after rz_write_begin */
-    rz_actor_t actor; /* the caller (or public), with ip, user agent and request id */
+    rz_sess_t *s;      /* the request's store session, valid after rz_write_begin */
+    rz_actor_t actor;  /* the caller (or public), with ip, user agent and request id */
+    const char *error; /* why rz_write_open failed (static, or the store's message), else NULL */
 } rz_write_t;
 
 /* Starts the unit of work serialised on `keys` (may be NULL/0) plus RZ_AUDIT_KEY, plus rq->uow_key
@@ -25,6 +26,11 @@ typedef struct {
  * one in one request) is committed first, on its own. Returns 0, or -1 after setting the error
  * answer (503 STORE_UNAVAILABLE when the store or the keys could not be had within 5 s). */
 int rz_write_begin(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys);
+
+/* rz_write_begin without an answer, for work whose answer is gone (rz_req_after_answer): returns
+ * RZ_OK, or the status (RZ_UNAVAILABLE when the gate or the keys could not be had within 5 s)
+ * with w->error saying why. */
+rz_status_t rz_write_open(rz_write_t *w, rz_req_t *rq, const char *const *keys, int nkeys);
 
 /* The server's write gate for this request: taken at most once per request, released at commit or
  * at the end of the request (so that after a rollback the idempotency outcome of the answer, SPEC

@@ -327,5 +327,32 @@ static void req_committed(rz_req_t *rq)
     rz_shm_epoch_bump();
 }
 
+typedef struct {
+    rz_req_t *rq;
+    rz_after_answer_fn fn;
+    void *data;
+} after_answer_t;
+
+static apr_status_t run_after_answer(void *data)
+{
+    after_answer_t *a = data;
+
+    a->fn(a->rq, a->data);
+    return APR_SUCCESS;
+}
+
+/* rz_req_ops_t.after_answer: a pre-cleanup of the request pool. httpd destroys it once the
+ * response's last bytes have been handed to the connection, and pre-cleanups run before the
+ * cleanups that release the store session, the write gate and a hash slot. */
+static void req_after_answer(rz_req_t *rq, rz_after_answer_fn fn, void *data)
+{
+    after_answer_t *a = apr_palloc(rq->pool, sizeof(*a));
+
+    a->rq = rq;
+    a->fn = fn;
+    a->data = data;
+    apr_pool_pre_cleanup_register(rq->pool, a, run_after_answer);
+}
+
 static const rz_req_ops_t req_ops = {req_store,     req_log,  req_gate_enter, req_gate_leave,
-                                     req_hash_slot, req_rate, req_committed};
+                                     req_hash_slot, req_rate, req_committed,  req_after_answer};

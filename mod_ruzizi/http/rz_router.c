@@ -1,5 +1,5 @@
-/* rz_router.c: route matching (literal beats {id}, 404/405 + Allow) and the SPEC 2.3 request
- * pipeline: handler, end of the unit of work, answer. */
+/* rz_router.c: the route lookup over the glue's route list (core/rz_route_match) and the SPEC 2.3
+ * request pipeline: handler, end of the unit of work, answer. */
 #include "http/rz_router.h"
 
 #include "rz_config.h"
@@ -20,98 +20,14 @@
 
 #define RZ_NOTE_PATH_404 "rz-path-404"
 
-/* Splits "/api/a/b" into segments (in a copy). Returns the count, or -1 if too many. */
-static int split_path(apr_pool_t *p, const char *path, const char **segs)
-{
-    char *copy = apr_pstrdup(p, path), *tok, *state = NULL;
-    int n = 0;
-
-    for (tok = apr_strtok(copy, "/", &state); tok; tok = apr_strtok(NULL, "/", &state)) {
-        if (n == RZ_MAX_SEGMENTS) {
-            return -1;
-        }
-        segs[n++] = tok;
-    }
-    return n;
-}
-
-/* Matches one pattern against segments. Returns a specificity score (a bit per literal segment,
- * most significant first) + 1, or 0 when it does not match. */
-static unsigned long match_pattern(apr_pool_t *p, const char *pattern, const char **segs, int nsegs)
-{
-    const char *psegs[RZ_MAX_SEGMENTS];
-    int n = split_path(p, pattern, psegs), i;
-    unsigned long score = 0;
-
-    if (n != nsegs) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        int is_param = psegs[i][0] == '{';
-        if (!is_param && strcmp(psegs[i], segs[i]) != 0) {
-            return 0;
-        }
-        score = (score << 1) | (is_param ? 0u : 1u);
-    }
-    return score + 1;
-}
-
-const rz_route_t *rz_router_match(const rz_route_table_t *t, apr_pool_t *p, const char *method,
+const rz_route_t *rz_router_match(const rz_route_list_t *t, apr_pool_t *p, const char *method,
                                   const char *path, const char **params, int *nparams, int *status,
                                   const char **allow)
 {
-    const char *segs[RZ_MAX_SEGMENTS];
-    int nsegs = split_path(p, path, segs), i, best = -1;
-    unsigned long best_score = 0;
-    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    const rz_route_t *found = NULL;
-    const char *methods = NULL;
+    const rz_route_table_t table = RZ_ROUTE_TABLE(t->routes, t->count, rz_route_t);
+    int i = rz_route_match(p, &table, method, path, params, nparams, status, allow);
 
-    *nparams = 0;
-    *status = HTTP_NOT_FOUND;
-    *allow = NULL;
-    if (nsegs < 0) {
-        return NULL;
-    }
-    for (i = 0; i < t->count; i++) {
-        unsigned long sc = match_pattern(p, t->routes[i].pattern, segs, nsegs);
-        if (sc > best_score) {
-            best_score = sc;
-            best = i;
-        }
-    }
-    if (best < 0) {
-        return NULL;
-    }
-    for (i = 0; i < t->count; i++) {
-        const rz_route_t *rt = &t->routes[i];
-        if (strcmp(rt->pattern, t->routes[best].pattern) != 0) {
-            continue;
-        }
-        methods = methods ? apr_pstrcat(p, methods, ", ", rt->method, NULL) : rt->method;
-        if (strcmp(rt->method, "GET") == 0) {
-            methods = apr_pstrcat(p, methods, ", HEAD", NULL);
-        }
-        if (strcmp(rt->method, m) == 0) {
-            found = rt;
-        }
-    }
-    if (!found) {
-        *status = HTTP_METHOD_NOT_ALLOWED;
-        *allow = methods;
-        return NULL;
-    }
-    {
-        const char *psegs[RZ_MAX_SEGMENTS];
-        int n = split_path(p, found->pattern, psegs);
-        for (i = 0; i < n; i++) {
-            if (psegs[i][0] == '{') {
-                params[(*nparams)++] = segs[i];
-            }
-        }
-    }
-    *status = HTTP_OK;
-    return found;
+    return i < 0 ? NULL : &t->routes[i];
 }
 
 /* CORS preflight (SPEC 8.4): 204; the CORS headers only for an allowed Origin. */
@@ -240,7 +156,7 @@ static int parse_query(rz_req_t *rq)
 }
 
 /* 405 naming the methods that `path` has in t (none when the path is unknown). */
-static int answer_405(rz_req_t *rq, const rz_route_table_t *t, const char *path)
+static int answer_405(rz_req_t *rq, const rz_route_list_t *t, const char *path)
 {
     const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
     int n, st;
@@ -252,7 +168,7 @@ static int answer_405(rz_req_t *rq, const rz_route_table_t *t, const char *path)
                             NULL);
 }
 
-void rz_router_answer_trace(request_rec *r, const rz_route_table_t *t)
+void rz_router_answer_trace(request_rec *r, const rz_route_list_t *t)
 {
     rz_req_t *rq = rz_request_create(r);
     const char *params[RZ_MAX_SEGMENTS], *allow = NULL;
@@ -270,7 +186,7 @@ void rz_router_answer_trace(request_rec *r, const rz_route_table_t *t)
 /* httpd's own errors (a header too long, a body over LimitRequestBody, ...) reach us through
  * `ErrorDocument <status> /api/_error` (shipped configuration): answer them with the envelope so
  * that no HTML page ever leaves /api. */
-static int answer_httpd_error(rz_req_t *rq, const rz_route_table_t *t, int status)
+static int answer_httpd_error(rz_req_t *rq, const rz_route_list_t *t, int status)
 {
     request_rec *r = rz_request_rec(rq);
 
@@ -301,7 +217,7 @@ static int answer_httpd_error(rz_req_t *rq, const rz_route_table_t *t, int statu
 }
 
 /* Steps (1)-(9) and the handler: 0 when the handler ran, -1 when a step answered first. */
-static int run(rz_req_t *rq, const rz_route_table_t *t)
+static int run(rz_req_t *rq, const rz_route_list_t *t)
 {
     request_rec *r = rz_request_rec(rq);
     const char *allow = NULL, *redirect_status;
@@ -367,7 +283,7 @@ static void end_unit_of_work(rz_req_t *rq)
     rz_write_gate_release(rq);
 }
 
-int rz_router_handle(request_rec *r, const rz_route_table_t *t)
+int rz_router_handle(request_rec *r, const rz_route_list_t *t)
 {
     rz_req_t *rq = rz_request_create(r);
 
@@ -375,53 +291,6 @@ int rz_router_handle(request_rec *r, const rz_route_table_t *t)
         end_unit_of_work(rq);
     }
     return rz_response_send(rq); /* DESIGN 4 step 7 */
-}
-
-/* Returns 1 when the segment, with %2e/%2E decoded, is "." or "..". */
-static int dot_segment(const char *seg, size_t n)
-{
-    char buf[8];
-    size_t i = 0, j = 0;
-
-    while (i < n && j < sizeof(buf) - 1) {
-        if (seg[i] == '%' && i + 2 < n && seg[i + 1] == '2'
-            && (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
-            buf[j++] = '.';
-            i += 3;
-        } else {
-            buf[j++] = seg[i++];
-        }
-    }
-    if (i < n) {
-        return 0;
-    }
-    buf[j] = '\0';
-    return strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0;
-}
-
-int rz_router_raw_path_rejected(const char *path)
-{
-    const char *seg, *slash;
-
-    if (!path || strcmp(path, "/api") == 0) {
-        return 0;
-    }
-    if (path[strlen(path) - 1] == '/' || strstr(path, "//")) {
-        return 1;
-    }
-    if (ap_strcasestr(path, "%2f") || strstr(path, "%00")) {
-        return 1;
-    }
-    for (seg = path + 1; *seg; seg = slash + 1) {
-        slash = strchr(seg, '/');
-        if (dot_segment(seg, slash ? (size_t)(slash - seg) : strlen(seg))) {
-            return 1;
-        }
-        if (!slash) {
-            break;
-        }
-    }
-    return 0;
 }
 
 void rz_router_reject_raw_path(request_rec *r)

@@ -5,16 +5,15 @@
 
 #include "httpd.h"
 
+#include "core/rz_route_match.h"
 #include "http/rz_request.h"
 #include "domain/rz_route.h"
 
-#define RZ_MAX_SEGMENTS 12
-
-/* Finds the route of table t for (method, path). Returns the route, or NULL with *status set to 404
- * (no pattern matches the path) or 405 (the path's best pattern has no such method; *allow is then
- * "GET, HEAD, POST" style, allocated in p). HEAD matches GET routes. Path params ({id} values) go
- * to params[] in order (at most RZ_MAX_SEGMENTS), *nparams gets their count. */
-const rz_route_t *rz_router_match(const rz_route_table_t *t, apr_pool_t *p, const char *method,
+/* Finds the route of list t for (method, path) with core/rz_route_match: the route, or NULL with
+ * *status 404 (no pattern matches the path) or 405 (the path's best pattern has no such method;
+ * *allow is then "GET, HEAD, POST" style, allocated in p). HEAD matches GET routes. Path params
+ * ({id} values) go to params[] in order (at most RZ_MAX_SEGMENTS), *nparams gets their count. */
+const rz_route_t *rz_router_match(const rz_route_list_t *t, apr_pool_t *p, const char *method,
                                   const char *path, const char **params, int *nparams, int *status,
                                   const char **allow);
 
@@ -24,18 +23,13 @@ const rz_route_t *rz_router_match(const rz_route_table_t *t, apr_pool_t *p, cons
  * with the idempotency record when the request holds one: DESIGN 4 step 6), and only then the
  * answer is written (step 7). Always writes a response and returns OK (never an HTTP_* code, which
  * would make httpd send HTML). */
-int rz_router_handle(request_rec *r, const rz_route_table_t *t);
-
-/* SPEC 2.1 raw-path rules, checked on the still-encoded path (r->parsed_uri.path) in
- * post_read_request: a trailing slash, an empty segment, a "."/".." segment (also %2e-encoded),
- * %2F or %00 -> 1 (reject with 404). "/api" itself -> 0. */
-int rz_router_raw_path_rejected(const char *path);
+int rz_router_handle(request_rec *r, const rz_route_list_t *t);
 
 /* Marks the request for a JSON 404 and rewrites its path so httpd's own checks let it through to
  * the handler. Call from post_read_request only. */
 void rz_router_reject_raw_path(request_rec *r);
 
 /* Writes the JSON 405 (with the path's Allow in t) for a TRACE request; post_read_request only. */
-void rz_router_answer_trace(request_rec *r, const rz_route_table_t *t);
+void rz_router_answer_trace(request_rec *r, const rz_route_list_t *t);
 
 #endif

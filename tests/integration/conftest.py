@@ -7,7 +7,8 @@ Fixtures
                    fresh, migrated store of `backend`; every server is stopped and its error log checked
                    when the module's tests for that backend are done
   server           module: start_server() with the default configuration
-  server_factory   module: factory server_factory(store_uri, backend, migrate=..., ...) for special stores
+  server_factory   module: factory server_factory(store_uri, backend, migrate=..., web_root=..., ...) for
+                   special stores, or a server that also serves the web front end from web_root
 """
 
 import os
@@ -44,14 +45,16 @@ class ServerPool:
         self.ca = ca
         self.servers = []
 
-    def start(self, store_uri, backend, extra_conf="", migrate=True, allow_log=(), mpm=None):
+    def start(self, store_uri, backend, extra_conf="", migrate=True, allow_log=(), mpm=None,
+              web_root=None, web_conf=None):
         work = harness.make_tmpdir("ruzizi-httpd-")
         if store_uri is None:
             data = work / "data"
             data.mkdir()
             store_uri = harness.new_store_uri(backend, data, JONGODB_URI)
         srv = harness.Server(self.ca, store_uri, backend, extra_conf=extra_conf, mpm=mpm,
-                             allow_log=allow_log, workdir=work)
+                             allow_log=allow_log, workdir=work, web_root=web_root,
+                             web_conf=web_conf)
         self.servers.append(srv)
         problem = None
         try:

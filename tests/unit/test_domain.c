@@ -9,17 +9,22 @@
 #include <unistd.h>
 
 #include "core/rz_json.h"
+#include "domain/rz_auth_api.h"
 #include "domain/rz_establishments.h"
 #include "domain/rz_system.h"
 #include "domain/rz_users.h"
 #include "domain/rz_write.h"
+#include "services/rz_outbox.h"
+#include "services/rz_userdoc.h"
 #include "store/rz_migrations.h"
 
 /* The fixture: a migrated SQLite store in a temp directory, and what the fake ops saw. */
 static apr_pool_t *pool;
 static rz_store_t *store;
 static char dir[64];
-static int commits, gates_held, logged;
+static int commits, gates_held, logged, gate_busy;
+static rz_after_answer_fn after_fn; /* the work a handler left for after its answer */
+static void *after_data;
 static char last_log[512];
 static rz_settings_t conf;
 
@@ -39,6 +44,9 @@ static void op_log(const rz_req_t *rq, const char *file, int line, int level, co
 
 static int op_gate_enter(rz_req_t *rq, int timeout_ms, unsigned int *token)
 {
+    if (gate_busy) {
+        return 0;
+    }
     gates_held++;
     *token = 7;
     return 1;
@@ -65,8 +73,25 @@ static void op_committed(rz_req_t *rq)
     commits++;
 }
 
+static void op_after_answer(rz_req_t *rq, rz_after_answer_fn fn, void *data)
+{
+    ck_assert_ptr_null(after_fn); /* one per request here */
+    after_fn = fn;
+    after_data = data;
+}
+
+/* What http/ does once the answer went out: runs the work left for then. */
+static void answer_sent(rz_req_t *rq)
+{
+    rz_after_answer_fn fn = after_fn;
+
+    ck_assert_ptr_nonnull(fn);
+    after_fn = NULL;
+    fn(rq, after_data);
+}
+
 static const rz_req_ops_t ops = {op_store,     op_log,  op_gate_enter, op_gate_leave,
-                                 op_hash_slot, op_rate, op_committed};
+                                 op_hash_slot, op_rate, op_committed,  op_after_answer};
 
 static void setup(void)
 {
@@ -83,7 +108,8 @@ static void setup(void)
     ck_assert_int_eq(rz_migrations_run(s, &applied, &err), RZ_OK);
     memset(&conf, 0, sizeof(conf));
     conf.store_backend = rz_store_backend(store);
-    commits = gates_held = logged = 0;
+    commits = gates_held = logged = gate_busy = 0;
+    after_fn = NULL;
 }
 
 static void teardown(void)
@@ -126,8 +152,8 @@ static rz_req_t *request(const char *body, const char *const *query)
     return rq;
 }
 
-/* The number of establishments a fresh session sees (the committed state). */
-static long establishments_seen(void)
+/* The number of documents of `coll` a fresh session sees (the committed state). */
+static long seen(const char *coll)
 {
     rz_query_t q;
     rz_sess_t *s;
@@ -137,7 +163,7 @@ static long establishments_seen(void)
     memset(&q, 0, sizeof(q));
     apr_pool_create(&p, pool);
     ck_assert_int_eq(rz_store_session(&s, store, p), RZ_OK);
-    ck_assert_int_eq(rz_store_count(s, RZ_ESTABLISHMENTS, &q, &n), RZ_OK);
+    ck_assert_int_eq(rz_store_count(s, coll, &q, &n), RZ_OK);
     apr_pool_destroy(p);
     return n;
 }
@@ -173,11 +199,11 @@ START_TEST(test_the_caller_ends_the_unit_of_work)
     ck_assert_int_eq(rq->uow_pending, 1);
     ck_assert_int_eq(gates_held, 1);
     ck_assert_int_eq(commits, 0);
-    ck_assert_int_eq(establishments_seen(), 0);
+    ck_assert_int_eq(seen(RZ_ESTABLISHMENTS), 0);
     ck_assert_int_eq(rz_write_settle(rq), RZ_OK);
     ck_assert_int_eq(commits, 1);
     ck_assert_int_eq(gates_held, 0);
-    ck_assert_int_eq(establishments_seen(), 1);
+    ck_assert_int_eq(seen(RZ_ESTABLISHMENTS), 1);
 }
 END_TEST
 
@@ -189,12 +215,12 @@ START_TEST(test_an_abandoned_unit_of_work_leaves_nothing)
     rz_write_abandon(rq);
     rz_write_gate_release(rq);
     ck_assert_int_eq(commits, 0);
-    ck_assert_int_eq(establishments_seen(), 0);
+    ck_assert_int_eq(seen(RZ_ESTABLISHMENTS), 0);
     /* the same name is free again */
     rq = request(est_json, NULL);
     ck_assert_int_eq(rz_h_establishment_create(rq), 201);
     ck_assert_int_eq(rz_write_settle(rq), RZ_OK);
-    ck_assert_int_eq(establishments_seen(), 1);
+    ck_assert_int_eq(seen(RZ_ESTABLISHMENTS), 1);
 }
 END_TEST
 
@@ -243,6 +269,83 @@ START_TEST(test_store_errors_are_logged_through_the_ops)
 }
 END_TEST
 
+/* An active account, written directly. */
+static void add_user(const char *email)
+{
+    rz_user_spec_t u = {.email = email,
+                        .password = "desk-pass-123",
+                        .first_name = "Desk",
+                        .last_name = "Clerk",
+                        .role = "super_admin"};
+    json_t *doc = rz_userdoc_new(pool, &u, RZ_PW_INTERACTIVE);
+    rz_sess_t *s;
+
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_int_eq(rz_store_session(&s, store, pool), RZ_OK);
+    ck_assert_int_eq(rz_store_begin(s, NULL, 0), RZ_OK);
+    ck_assert_int_eq(rz_store_insert(s, RZ_USERS, doc, NULL), RZ_OK);
+    ck_assert_int_eq(rz_store_commit(s), RZ_OK);
+}
+
+/* A public request to forgot-password for `email`: 202, with its work left for after the answer
+ * and the router's end of the unit of work finding nothing to commit. */
+static rz_req_t *forgot(const char *email)
+{
+    rz_req_t *rq = request(apr_psprintf(pool, "{\"email\": \"%s\"}", email), NULL);
+    int before = commits;
+
+    rq->who = NULL;
+    ck_assert_int_eq(rz_h_auth_forgot_password(rq), 202);
+    ck_assert_ptr_nonnull(after_fn);
+    ck_assert_int_eq(rz_write_settle(rq), RZ_OK);
+    ck_assert_int_eq(commits, before);
+    ck_assert_int_eq(gates_held, 0);
+    return rq;
+}
+
+START_TEST(test_forgot_password_works_after_its_answer)
+{
+    rz_req_t *rq;
+
+    add_user("desk@example.bi");
+    rq = forgot(" DESK@example.bi ");
+    ck_assert_int_eq(seen("reset_tokens"), 0); /* the answer did no store work */
+    ck_assert_int_eq(seen(RZ_OUTBOX_COLL), 0);
+    answer_sent(rq);
+    ck_assert_int_eq(rq->res.status, 202);
+    ck_assert_int_eq(commits, 1); /* one unit of work: token, email, audit entry */
+    ck_assert_int_eq(gates_held, 0);
+    ck_assert_int_eq(seen("reset_tokens"), 1);
+    ck_assert_int_eq(seen(RZ_OUTBOX_COLL), 1);
+    ck_assert_int_eq(seen(RZ_AUDIT_COLL), 1);
+    /* an unknown account: the same answer, and nothing written after it */
+    answer_sent(forgot("nobody@example.bi"));
+    ck_assert_int_eq(commits, 1);
+    ck_assert_int_eq(seen("reset_tokens"), 1);
+    ck_assert_int_eq(seen(RZ_OUTBOX_COLL), 1);
+    ck_assert_int_eq(logged, 0);
+}
+END_TEST
+
+START_TEST(test_work_after_the_answer_logs_its_failure)
+{
+    rz_req_t *rq;
+
+    add_user("desk@example.bi");
+    rq = forgot("desk@example.bi");
+    gate_busy = 1; /* the write gate stays busy past its 5 s */
+    answer_sent(rq);
+    ck_assert_int_eq(rq->res.status, 202); /* gone already: only the log says it */
+    ck_assert_int_eq(logged, 1);
+    ck_assert(strstr(last_log, "RZ00411: forgot-password: the request could not be recorded")
+              == last_log);
+    ck_assert_ptr_nonnull(strstr(last_log, "write gate stayed busy"));
+    ck_assert_ptr_null(strstr(last_log, "desk@")); /* never the email */
+    ck_assert_int_eq(seen("reset_tokens"), 0);
+    ck_assert_int_eq(gates_held, 0);
+}
+END_TEST
+
 static Suite *domain_suite(void)
 {
     Suite *s = suite_create("domain");
@@ -254,6 +357,8 @@ static Suite *domain_suite(void)
     tcase_add_test(tc, test_an_abandoned_unit_of_work_leaves_nothing);
     tcase_add_test(tc, test_a_list_validates_then_finds_then_views);
     tcase_add_test(tc, test_store_errors_are_logged_through_the_ops);
+    tcase_add_test(tc, test_forgot_password_works_after_its_answer);
+    tcase_add_test(tc, test_work_after_the_answer_logs_its_failure);
     suite_add_tcase(s, tc);
     return s;
 }
