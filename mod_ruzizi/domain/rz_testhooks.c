@@ -2,12 +2,8 @@
  */
 #include "domain/rz_system.h"
 
-#include "httpd.h"
-#include "http_protocol.h"
-
 #include "core/rz_json.h"
 #include "core/rz_validate.h"
-#include "http/rz_response.h"
 
 int rz_h_test_echo(rz_req_t *rq)
 {
@@ -20,7 +16,7 @@ int rz_h_test_echo(rz_req_t *rq)
         json_object_set_new(query, e[i].key, json_string(e[i].val));
     }
     data = rz_json_pool_own(rq->pool, json_pack("{s:O, s:o}", "body", rq->body, "query", query));
-    return rz_respond_data(rq->r, HTTP_OK, data, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, data, NULL);
 }
 
 static const rz_field_t place_fields[] = {
@@ -52,7 +48,7 @@ int rz_h_test_validate(rz_req_t *rq)
     rz_vctx_init(&v, rq->pool);
     out = rz_validate(&v, test_schema, rq->body, RZ_V_CREATE);
     if (!out) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }
