@@ -17,6 +17,7 @@
 
 #include "rz_config.h"
 #include "rz_private.h"
+#include "rz_routes.h"
 #include "rz_shm.h"
 #include "rz_slots.h"
 
@@ -265,7 +266,7 @@ static int rz_post_read_request(request_rec *r)
     } else if (r->method_number == M_TRACE) {
         /* httpd's core answers TRACE (TraceEnable off: HTML 405) before any handler: answer it
          * here with the envelope; DONE ends the request after this response. */
-        rz_router_answer_trace(r);
+        rz_router_answer_trace(r, &rz_route_list);
         return DONE;
     }
     return DECLINED;
@@ -300,7 +301,7 @@ static int rz_handler(request_rec *r)
     if (strcmp(r->handler, "ruzizi") != 0) {
         return DECLINED;
     }
-    return rz_router_handle(r);
+    return rz_router_handle(r, &rz_route_list);
 }
 
 static void rz_register_hooks(apr_pool_t *p)

@@ -6,7 +6,7 @@
 #include "apr_strings.h"
 #include "http_config.h"
 
-#include "core/rz_smtp.h"
+#include "services/rz_smtp.h"
 #include "core/rz_text.h"
 
 #include <ctype.h>

@@ -15,7 +15,33 @@
 
 void *rz_config_create_server(apr_pool_t *p, server_rec *s)
 {
-    return apr_pcalloc(p, sizeof(rz_srv_conf_t));
+    rz_srv_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
+    /* Every directive starts unset: the getters apply the defaults of SPEC 8.12, and
+     * rz_config_merge_server lets a virtual host inherit what it leaves unset. One line per
+     * directive's field, so that a new directive shows here too (test_conf_docs.py). */
+    c->store_uri = NULL;                   /* RuziziStore (or the file's content) */
+    c->store_uri_file = NULL;              /* RuziziStoreUriFile */
+    c->store_set = 0;                      /* either of them */
+    c->json_body_limit = 0;                /* RuziziJsonBodyLimit */
+    c->image_body_limit = 0;               /* RuziziImageBodyLimit */
+    c->upload_dir = NULL;                  /* RuziziUploadDir */
+    c->cors_origins = NULL;                /* RuziziCorsOrigins */
+    c->jwt_key_file = NULL;                /* RuziziJwtKeyFile */
+    c->jwt_issuer = NULL;                  /* RuziziJwtIssuer */
+    c->jwt_audience = NULL;                /* RuziziJwtAudience */
+    c->password_cost = 0;                  /* RuziziPasswordCost */
+    c->max_hashes = 0;                     /* RuziziMaxConcurrentHashes */
+    c->max_decodes = 0;                    /* RuziziMaxConcurrentImageDecodes */
+    memset(c->rates, 0, sizeof(c->rates)); /* RuziziRateLimit */
+    memset(c->rate_set, 0, sizeof(c->rate_set));
+    c->rate_entries = 0;             /* RuziziRateLimitEntries */
+    c->public_base_url = NULL;       /* RuziziPublicBaseUrl */
+    c->smtp_url = NULL;              /* RuziziSmtpUrl */
+    c->smtp_credentials_file = NULL; /* RuziziSmtpCredentialsFile */
+    c->mail_from = NULL;             /* RuziziMailFrom */
+    c->test_clock_file = NULL;       /* RuziziTestClockFile */
+    return c;
 }
 
 void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
@@ -56,7 +82,11 @@ void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
 
 void *rz_config_create_dir(apr_pool_t *p, char *dir)
 {
-    return apr_pcalloc(p, sizeof(rz_dir_conf_t));
+    rz_dir_conf_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->json_body_limit = 0;  /* RuziziJsonBodyLimit: inherit */
+    c->image_body_limit = 0; /* RuziziImageBodyLimit: inherit */
+    return c;
 }
 
 void *rz_config_merge_dir(apr_pool_t *p, void *basev, void *addv)

@@ -17,11 +17,14 @@
 #define RZ_DEFAULT_JWT_AUDIENCE "ruzizi-api"
 #define RZ_DEFAULT_JWT_ISSUER "ruzizi"
 
+/* The server configuration. Every field set by a directive names it in its comment: a test checks
+ * that each directive has such a field, set in rz_config_create_server and merged in
+ * rz_config_merge_server (tests/integration/test_conf_docs.py). */
 typedef struct {
     /* RuziziStore, or the content of RuziziStoreUriFile (read by check_config) */
     const char *store_uri;
     const char *store_uri_file; /* RuziziStoreUriFile */
-    int store_set;              /* 1 when either was given in this server's context */
+    int store_set;              /* 1: RuziziStore or RuziziStoreUriFile given in this context */
     apr_off_t json_body_limit;  /* RuziziJsonBodyLimit at server level; 0 = unset */
     apr_off_t image_body_limit; /* RuziziImageBodyLimit at server level; 0 = unset */
     const char *upload_dir;     /* RuziziUploadDir; NULL = uploads answer 503 */
@@ -35,8 +38,8 @@ typedef struct {
     int password_cost;        /* RuziziPasswordCost: 0 unset, 1 + rz_pw_cost_t */
     int max_hashes;           /* RuziziMaxConcurrentHashes; 0 = number of CPU cores */
     int max_decodes;          /* RuziziMaxConcurrentImageDecodes; 0 = number of CPU cores */
-    rz_rate_t rates[RZ_RL_NSCOPES]; /* RuziziRateLimit overrides */
-    unsigned char rate_set[RZ_RL_NSCOPES];
+    rz_rate_t rates[RZ_RL_NSCOPES];        /* RuziziRateLimit overrides */
+    unsigned char rate_set[RZ_RL_NSCOPES]; /* RuziziRateLimit: 1 where rates[] was set */
     int rate_entries;                      /* RuziziRateLimitEntries; 0 = default */
     const char *public_base_url;           /* RuziziPublicBaseUrl */
     const char *smtp_url;                  /* RuziziSmtpUrl */
@@ -49,6 +52,7 @@ typedef struct {
     rz_store_t *store; /* per child: opened in child_init (pchild), NULL in the parent */
 } rz_srv_conf_t;
 
+/* The directory configuration (directives allowed in <Location>, named the same way). */
 typedef struct {
     apr_off_t json_body_limit;  /* RuziziJsonBodyLimit inside <Location>; 0 = inherit */
     apr_off_t image_body_limit; /* RuziziImageBodyLimit inside <Location>; 0 = inherit */

@@ -7,10 +7,8 @@
 #include "http_config.h"
 #include "http_log.h"
 
-APLOG_USE_MODULE(ruzizi);
+#include "core/rz_log.h" /* RZ_LOGNO */
 
-/* One tag per call site, listed in docs/log-tags.md (a test checks they are unique):
- * ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, RZ_LOGNO(00101) "...") logs "RZ00101: ...". */
-#define RZ_LOGNO(n) "RZ" #n ": "
+APLOG_USE_MODULE(ruzizi);
 
 #endif

@@ -115,11 +115,6 @@ static void apply_defaults(json_t *a)
     dflt(a, "images", json_array());
 }
 
-static const char *sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 /* Seasons: from <= to, and no two seasons sharing a day (inclusive ranges; dates compare as
  * strings since they are fixed-width YYYY-MM-DD). */
 static void check_seasons(rz_vctx_t *v, const json_t *seasons)
@@ -128,7 +123,7 @@ static void check_seasons(rz_vctx_t *v, const json_t *seasons)
 
     for (i = 0; i < n; i++) {
         const json_t *s = json_array_get(seasons, i);
-        if (strcmp(sget(s, "from"), sget(s, "to")) > 0) {
+        if (strcmp(rz_json_str(s, "from"), rz_json_str(s, "to")) > 0) {
             rz_v_fail(v, apr_psprintf(v->pool, "pricing.seasons.%" APR_SIZE_T_FMT ".to", i),
                       "must not be before from");
         }
@@ -140,8 +135,8 @@ static void check_seasons(rz_vctx_t *v, const json_t *seasons)
         const json_t *b = json_array_get(seasons, j);
         for (i = 0; i < j; i++) {
             const json_t *a = json_array_get(seasons, i);
-            if (strcmp(sget(a, "from"), sget(b, "to")) <= 0
-                && strcmp(sget(b, "from"), sget(a, "to")) <= 0) {
+            if (strcmp(rz_json_str(a, "from"), rz_json_str(b, "to")) <= 0
+                && strcmp(rz_json_str(b, "from"), rz_json_str(a, "to")) <= 0) {
                 rz_v_fail(v, apr_psprintf(v->pool, "pricing.seasons.%" APR_SIZE_T_FMT, j),
                           apr_psprintf(v->pool, "overlaps pricing.seasons.%" APR_SIZE_T_FMT, i));
                 break;
@@ -152,7 +147,7 @@ static void check_seasons(rz_vctx_t *v, const json_t *seasons)
 
 static void cross_checks(rz_vctx_t *v, const json_t *in, const json_t *a)
 {
-    const char *mode = sget(a, "pricingMode");
+    const char *mode = rz_json_str(a, "pricingMode");
     const json_t *min_hours = rz_json_path_get(in, "pricing.minHours");
 
     if (strcmp(mode, "hourly") != 0 && min_hours && !json_is_null(min_hours)) {
@@ -218,5 +213,5 @@ void rz_acc_set_server_fields(apr_pool_t *p, json_t *a, const char *currency)
     if (json_is_object(pricing)) {
         json_object_set_new(pricing, "currency", json_string(currency ? currency : "BIF"));
     }
-    json_object_set_new(a, "nameKey", json_string(rz_text_fold(p, sget(a, "name"))));
+    json_object_set_new(a, "nameKey", json_string(rz_text_fold(p, rz_json_str(a, "name"))));
 }

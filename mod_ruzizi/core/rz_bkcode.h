@@ -1,11 +1,7 @@
 /* rz_bkcode.h: booking codes RZ-XXXX-XXXX (SPEC 6.4): CSPRNG generation and lookup normalisation;
- * httpd-free. */
+ * pure (the search for a code no booking has: services/rz_bkcode_store.h). */
 #ifndef RZ_BKCODE_H
 #define RZ_BKCODE_H
-
-#include <apr_pools.h>
-
-#include "store/rz_store.h"
 
 #define RZ_BKCODE_LEN 12 /* "RZ-7KQ2-M9XD" */
 
@@ -17,10 +13,5 @@ void rz_bkcode_new(char out[RZ_BKCODE_LEN + 1]);
  * result must be "RZ" + 8 alphabet characters. Writes the canonical "RZ-XXXX-XXXX" into out[13] and
  * returns 0, or returns -1 (out unspecified). NULL -> -1. */
 int rz_bkcode_normalize(const char *in, char out[RZ_BKCODE_LEN + 1]);
-
-/* A new code that no document of the "bookings" collection has yet (SPEC 6.4: drawn again up to
- * 5 times; the unique index bookings_code backs the check up). RZ_OK with *out (in `p`), RZ_ERROR
- * after 5 codes already taken, or the store's status. */
-rz_status_t rz_bkcode_fresh(rz_sess_t *s, apr_pool_t *p, const char **out);
 
 #endif

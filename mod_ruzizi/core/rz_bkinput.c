@@ -155,15 +155,15 @@ json_t *rz_bk_validate_create(rz_vctx_t *v, const json_t *body, int public_route
         set_default(in, "bookingType", json_string("onsite"));
         set_default(in, "initialStatus", json_string("confirmed"));
     }
-    walkin = !public_route && strcmp(rz_bk_str(in, "bookingType"), "walkin") == 0;
-    if (walkin && rz_bk_str(in, "checkIn")) {
+    walkin = !public_route && strcmp(rz_json_str(in, "bookingType"), "walkin") == 0;
+    if (walkin && rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "must not be sent for a walk-in (it is the current time)");
-    } else if (!walkin && !rz_bk_str(in, "checkIn")) {
+    } else if (!walkin && !rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "required");
     }
-    if (public_route && !rz_bk_str(ci, "phone")) {
+    if (public_route && !rz_json_str(ci, "phone")) {
         rz_v_fail(v, "clientInfo.phone", "required");
-    } else if (!rz_bk_str(ci, "phone") && !rz_bk_str(ci, "email")) {
+    } else if (!rz_json_str(ci, "phone") && !rz_json_str(ci, "email")) {
         rz_v_fail(v, "clientInfo.email", "email or phone required");
     }
     check_guests(v, in);
@@ -182,14 +182,14 @@ json_t *rz_bk_validate_merged(rz_vctx_t *v, const json_t *merged)
     if (!in) {
         return NULL;
     }
-    if (!rz_bk_str(in, "checkIn")) {
+    if (!rz_json_str(in, "checkIn")) {
         rz_v_fail(v, "checkIn", "required");
     }
     ci = json_object_get(in, "clientInfo");
     complete_client_info(ci);
     set_default(in, "additionalGuests", json_array());
     set_default(in, "marketingOptIn", json_false());
-    if (!rz_bk_str(ci, "phone") && !rz_bk_str(ci, "email")) {
+    if (!rz_json_str(ci, "phone") && !rz_json_str(ci, "email")) {
         rz_v_fail(v, "clientInfo.email", "email or phone required");
     }
     check_guests(v, in);
@@ -200,7 +200,7 @@ int64_t rz_bk_day(const json_t *b)
 {
     int64_t d = 0;
 
-    if (!rz_bk_str(b, "checkInDate") || rz_date_parse(rz_bk_str(b, "checkInDate"), &d) != 0) {
+    if (!rz_json_str(b, "checkInDate") || rz_date_parse(rz_json_str(b, "checkInDate"), &d) != 0) {
         return 0;
     }
     return d;

@@ -34,10 +34,4 @@ int64_t rz_bk_day(const json_t *b);
  * that are null left out). Owned by `p`. */
 json_t *rz_bk_writable(apr_pool_t *p, const json_t *b);
 
-/* The stored string member `key` of `doc`, or NULL. */
-static inline const char *rz_bk_str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
 #endif

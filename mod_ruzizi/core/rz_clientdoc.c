@@ -113,11 +113,6 @@ static void dflt(json_t *obj, const char *key, json_t *value)
     }
 }
 
-static const char *sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 /* Every personalInfo member present, in schema order, absent ones null. New reference. */
 static json_t *personal_complete(const json_t *src)
 {
@@ -160,12 +155,12 @@ static json_t *with_defaults(const json_t *in, const char *language)
 static void cross_checks(rz_vctx_t *v, const json_t *c)
 {
     const json_t *pi = json_object_get(c, "personalInfo");
-    const char *cls = sget(c, "classification");
+    const char *cls = rz_json_str(c, "classification");
 
-    if (!sget(pi, "email") && !sget(pi, "phone")) {
+    if (!rz_json_str(pi, "email") && !rz_json_str(pi, "phone")) {
         rz_v_fail(v, "personalInfo.email", "email or phone is required");
     }
-    if (cls && strcmp(cls, "corporate") == 0 && !sget(c, "companyName")) {
+    if (cls && strcmp(cls, "corporate") == 0 && !rz_json_str(c, "companyName")) {
         rz_v_fail(v, "companyName", "required when classification is corporate");
     }
 }

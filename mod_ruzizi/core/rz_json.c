@@ -204,3 +204,8 @@ json_t *rz_json_pick(const json_t *src, const char *const *keys)
     }
     return out;
 }
+
+const char *rz_json_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}

@@ -29,6 +29,9 @@ char *rz_json_canonical(apr_pool_t *pool, const json_t *v);
  * Returns a string in `pool` and its length in *len (may be NULL). */
 char *rz_json_dump(apr_pool_t *pool, const json_t *v, size_t *len);
 
+/* The string member `key` of object `obj` (borrowed), or NULL when absent, null or not a string. */
+const char *rz_json_str(const json_t *obj, const char *key);
+
 /* Walks `v` and returns its nesting depth (a scalar is 0, {} or [] is 1). */
 int rz_json_depth(const json_t *v);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/rz_text.h"
 #include "core/rz_time.h"
 
 static const char *const days_fr[7] = {"dimanche", "lundi",    "mardi", "mercredi",
@@ -154,38 +155,12 @@ const char *rz_mail_link(apr_pool_t *p, const char *base, const char *path, cons
 
 /* ---- rendering ------------------------------------------------------------------------------ */
 
-typedef struct {
-    apr_pool_t *p;
-    char *buf;
-    size_t len, cap;
-} sbuf_t;
-
-static void sb_add(sbuf_t *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *nb;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        nb = apr_palloc(b->p, cap);
-        if (b->len) {
-            memcpy(nb, b->buf, b->len);
-        }
-        b->buf = nb;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
 /* Appends a variable's text with control characters (C0 and DEL) replaced by spaces. */
-static void sb_add_value(sbuf_t *b, const char *s)
+static void sb_add_value(rz_strbuf_t *b, const char *s)
 {
     size_t start = b->len, i;
 
-    sb_add(b, s, strlen(s));
+    rz_strbuf_str(b, s);
     for (i = start; i < b->len; i++) {
         if ((unsigned char)b->buf[i] < 0x20 || b->buf[i] == 0x7f) {
             b->buf[i] = ' ';
@@ -294,12 +269,12 @@ static const char *placeholder_text(const render_ctx_t *c, const char *spec)
 }
 
 /* Expands `tpl` into b. Returns RZ_OK or RZ_INVALID (unrenderable placeholder, bad syntax). */
-static rz_status_t expand(const render_ctx_t *c, const char *tpl, sbuf_t *b)
+static rz_status_t expand(const render_ctx_t *c, const char *tpl, rz_strbuf_t *b)
 {
     const char *s = tpl, *open, *close;
 
     while ((open = strchr(s, '{')) != NULL) {
-        sb_add(b, s, open - s);
+        rz_strbuf_add(b, s, open - s);
         if (!(close = strchr(open, '}'))) {
             return RZ_INVALID;
         }
@@ -322,7 +297,7 @@ static rz_status_t expand(const render_ctx_t *c, const char *tpl, sbuf_t *b)
         }
         s = close + 1;
     }
-    sb_add(b, s, strlen(s));
+    rz_strbuf_str(b, s);
     return RZ_OK;
 }
 
@@ -345,7 +320,7 @@ rz_status_t rz_mail_render(apr_pool_t *p, const char *template_name, const char 
     const rz_mail_template_t *t = rz_mail_template(template_name);
     int li = rz_mail_lang_index(lang);
     render_ctx_t c = {p, vars, lang};
-    sbuf_t sb = {p, NULL, 0, 0}, bb = {p, NULL, 0, 0};
+    rz_strbuf_t sb = {p, NULL, 0, 0}, bb = {p, NULL, 0, 0};
 
     *subject = *body = NULL;
     if (!t || li < 0 || !json_is_object(vars) || has_password_key(vars)) {

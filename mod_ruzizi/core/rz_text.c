@@ -289,3 +289,28 @@ int rz_country_valid(const char *s)
     }
     return 0;
 }
+
+void rz_strbuf_add(rz_strbuf_t *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        char *nb;
+        while (cap < b->len + n + 1) {
+            cap *= 2;
+        }
+        nb = apr_palloc(b->p, cap);
+        if (b->len) {
+            memcpy(nb, b->buf, b->len);
+        }
+        b->buf = nb;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    b->buf[b->len] = '\0';
+}
+
+void rz_strbuf_str(rz_strbuf_t *b, const char *s)
+{
+    rz_strbuf_add(b, s, strlen(s));
+}

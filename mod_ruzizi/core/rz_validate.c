@@ -21,6 +21,11 @@ void rz_v_fail(rz_vctx_t *v, const char *field, const char *message)
                                                 "message", message ? message : "invalid"));
 }
 
+json_t *rz_detail1(apr_pool_t *pool, const char *field, const char *message)
+{
+    return rz_json_pool_own(pool, json_pack("[{s:s, s:s}]", "field", field, "message", message));
+}
+
 int rz_v_ok(const rz_vctx_t *v)
 {
     return json_array_size(v->details) == 0;

@@ -83,6 +83,10 @@ void rz_vctx_init(rz_vctx_t *v, apr_pool_t *pool);
 /* Appends one detail; `field` and `message` are copied. */
 void rz_v_fail(rz_vctx_t *v, const char *field, const char *message);
 
+/* [{"field": field, "message": message}]: a details array of one entry, owned by `pool`, for an
+ * answer that has a single problem to report. */
+json_t *rz_detail1(apr_pool_t *pool, const char *field, const char *message);
+
 /* 1 when no detail has been recorded. */
 int rz_v_ok(const rz_vctx_t *v);
 

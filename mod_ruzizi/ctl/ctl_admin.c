@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "auth/rz_password.h"
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_text.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 
 static int usage_error(const char *msg)
 {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "ctl/ctl_audit.h"
 
 #define CTL_EXIT_INVALID 1

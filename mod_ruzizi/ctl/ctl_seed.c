@@ -10,13 +10,13 @@
 #include <time.h>
 
 #include "core/rz_accdoc.h"
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_estdoc.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "domain/rz_image_files.h"
 #include "domain/rz_image_proc.h"
 

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "core/rz_accdoc.h"
-#include "core/rz_audit.h"
-#include "core/rz_bkcode.h"
-#include "core/rz_booking_events.h"
+#include "services/rz_audit.h"
+#include "services/rz_bkcode_store.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_clientdoc.h"
 #include "core/rz_estdoc.h"
 #include "core/rz_json.h"

@@ -12,7 +12,7 @@
 #include "ctl/ctl_admin.h"
 #include "ctl/ctl_audit.h"
 #include "ctl/ctl_seed.h"
-#include "http/rz_route_spec.h"
+#include "domain/rz_route.h"
 #include "store/rz_migrations.h"
 #include "store/rz_store.h"
 
@@ -107,7 +107,7 @@ typedef struct {
 #define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \
     {method, pattern, access, flags, query, summary},
 static const ctl_route_t ctl_routes[] = {
-#include "http/rz_routes.def"
+#include "domain/rz_routes.def"
 };
 #undef RZ_ROUTE
 

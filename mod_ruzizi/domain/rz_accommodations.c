@@ -3,7 +3,6 @@
 #include "domain/rz_accommodations.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -11,8 +10,8 @@
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 const char *rz_acc_key(apr_pool_t *p, const char *id)
 {
@@ -83,105 +82,62 @@ int rz_h_accommodation_get(rz_req_t *rq)
     json_t *acc;
 
     if (rz_acc_load(rq, &s, &acc) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, acc), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, acc), NULL);
 }
 
 static const char *const list_sorts[] = {"name", "basePrice", "createdAt", NULL};
+static const char *const sort_fields[] = {"name", "nameKey", "basePrice", "pricing.basePrice",
+                                          NULL};
 static const char *const type_enums[] = {"standard_room", "suite", "house", "apartment", NULL};
 static const char *const mode_enums[] = {"nightly", "monthly", "hourly", NULL};
 static const char *const status_enums[] = {"available", "out_of_service", NULL};
 static const char *const hk_enums[] = {"clean", "dirty", "inspected", NULL};
 
 /* An RZ_IN condition for a comma-separated enum filter, when given. */
-static void enum_filter(rz_vctx_t *v, rz_req_t *rq, const char *name, const char *field,
-                        const char *const *enums, rz_query_t *q, rz_cond_t *c)
+static void enum_filter(rz_list_t *l, const char *name, const char *const *enums)
 {
     json_t *vals = NULL;
 
-    if (rz_query_enum_list(v, rq->query, name, enums, &vals) == 0 && vals
-        && json_array_size(vals) > 0) {
-        c[q->nall++] = (rz_cond_t){field, RZ_IN, vals};
+    if (rz_query_enum_list(&l->v, l->rq->query, name, enums, &vals) == 0) {
+        rz_list_in(l, name, vals);
     }
 }
 
-/* Reads the filters of GET /api/accommodations into q (conditions in c[8] and any[2]). */
-static int list_query(rz_req_t *rq, rz_vctx_t *v, rz_page_t *page, rz_query_t *q, rz_cond_t *c,
-                      rz_cond_t *any)
+/* The filters of GET /api/accommodations: q, type, pricingMode, status, housekeepingStatus,
+ * minGuests, establishmentId (SPEC 3.2 rule 3). */
+static int list_filter(rz_list_t *l)
 {
-    const char *text = NULL, *sort, *est = NULL;
+    static const char *const searched[] = {"name", "description", NULL};
+    const char *text = NULL, *est;
     long min_guests = 0;
-    int desc;
-    apr_pool_t *p = rq->pool;
 
-    memset(q, 0, sizeof(*q));
-    rz_query_page(v, rq->query, page);
-    rz_query_sort(v, rq->query, list_sorts, "name", &sort, &desc);
-    rz_query_q(v, rq->query, &text);
-    enum_filter(v, rq, "type", "type", type_enums, q, c);
-    enum_filter(v, rq, "pricingMode", "pricingMode", mode_enums, q, c);
-    enum_filter(v, rq, "status", "status", status_enums, q, c);
-    enum_filter(v, rq, "housekeepingStatus", "housekeepingStatus", hk_enums, q, c);
-    rz_query_int(v, rq->query, "minGuests", 1, 50, &min_guests);
-    if (strcmp(rq->who->role, "super_admin") == 0) {
-        rz_query_id(v, rq->query, "establishmentId", &est);
-    } else {
-        est = rq->who->est_id; /* SPEC 3.2 rule 3: the query's value is ignored */
-    }
-    if (!rz_v_ok(v)) {
-        return -1;
-    }
+    rz_query_q(&l->v, l->rq->query, &text);
+    enum_filter(l, "type", type_enums);
+    enum_filter(l, "pricingMode", mode_enums);
+    enum_filter(l, "status", status_enums);
+    enum_filter(l, "housekeepingStatus", hk_enums);
+    rz_query_int(&l->v, l->rq->query, "minGuests", 1, 50, &min_guests);
+    est = rz_list_establishment(l);
     if (min_guests > 0) {
-        c[q->nall++] = (rz_cond_t){"capacity.maxGuests", RZ_GTE,
-                                   rz_json_pool_own(p, json_integer(min_guests))};
+        rz_list_cond(l, "capacity.maxGuests", RZ_GTE,
+                     rz_json_pool_own(l->rq->pool, json_integer(min_guests)));
     }
-    if (est) {
-        c[q->nall++] = (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))};
-    }
-    if (text) {
-        json_t *jt = rz_json_pool_own(p, json_string(text));
-        any[0] = (rz_cond_t){"name", RZ_CONTAINS_CI, jt};
-        any[1] = (rz_cond_t){"description", RZ_CONTAINS_CI, jt};
-        q->any = any;
-        q->nany = 2;
-    }
-    q->all = c;
-    q->sort = strcmp(sort, "name") == 0        ? "nameKey"
-              : strcmp(sort, "basePrice") == 0 ? "pricing.basePrice"
-                                               : sort;
-    q->sort_desc = desc;
-    q->skip = (page->page - 1) * page->limit;
-    q->limit = page->limit;
-    q->want_total = 1;
+    rz_list_eq(l, "establishmentId", est);
+    rz_list_search(l, text, searched);
     return 0;
 }
 
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    return rz_accommodation_view(l->rq->pool, doc);
+}
+
+static const rz_list_spec_t accommodations_list = {RZ_ACCOMMODATIONS, list_sorts,  "name",
+                                                   sort_fields,       list_filter, list_view};
+
 int rz_h_accommodations_list(rz_req_t *rq)
 {
-    rz_vctx_t v;
-    rz_page_t page;
-    rz_query_t q;
-    rz_cond_t c[8], any[2];
-    rz_sess_t *s;
-    json_t *found, *data, *doc;
-    long total = 0;
-    size_t i;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    if (list_query(rq, &v, &page, &q, c, any) != 0) {
-        return rz_respond_validation(rq->r, v.details);
-    }
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
-    }
-    if ((st = rz_store_find(s, RZ_ACCOMMODATIONS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach (found, i, doc) {
-        json_array_append(data, rz_accommodation_view(rq->pool, doc));
-    }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_list_run(rq, &accommodations_list);
 }

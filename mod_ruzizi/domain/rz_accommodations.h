@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include "core/rz_accdoc.h"
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 #include "store/rz_store.h"
 
 /* rz_accommodations.c: reads, the view and the shared lookup */

@@ -3,7 +3,6 @@
 #include "domain/rz_accommodations.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -11,9 +10,8 @@
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 #define RZ_BOOKINGS "bookings"
 #define RZ_MAINTENANCE "maintenance"
@@ -21,22 +19,6 @@
 /* Booking statuses that hold a unit (SPEC 2.8). */
 static const char *const blocking[] = {"pending", "accepted", "confirmed", "checked_in", NULL};
 static const char *const ignore_est[] = {"establishmentId", NULL};
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static int is_sa(const rz_req_t *rq)
-{
-    return strcmp(rq->who->role, "super_admin") == 0;
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
 
 /* The document as audited: without the folded key and the store's version. */
 static json_t *audit_doc(apr_pool_t *p, const json_t *doc)
@@ -62,9 +44,9 @@ static rz_status_t name_free(rz_sess_t *s, apr_pool_t *p, const json_t *a, const
 
 static int duplicate(rz_write_t *w)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "DUPLICATE",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE",
                           "Accommodation name already used in this establishment",
-                          detail1(w->rq, "name", "already used"));
+                          rz_detail1(w->rq->pool, "name", "already used"));
 }
 
 /* Counts documents of `coll` whose accommodationId is `id` (and, when `statuses` is not NULL,
@@ -118,10 +100,10 @@ static json_t *owner_establishment(rz_req_t *rq, rz_sess_t *s, const char *est)
         return doc;
     }
     if (st == RZ_NOT_FOUND) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                         detail1(rq, "establishmentId", "not found"));
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+                         rz_detail1(rq->pool, "establishmentId", "not found"));
     } else {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     return NULL;
 }
@@ -136,23 +118,23 @@ int rz_h_accommodation_create(rz_req_t *rq)
     rz_status_t st;
 
     json_object_del(in, "images"); /* owner arrays are ignored on create (SPEC 4.14) */
-    if (!is_sa(rq)) {              /* replaced by the caller's own (SPEC 2.1) */
+    if (!rz_auth_is_sa(rq)) {      /* replaced by the caller's own (SPEC 2.1) */
         json_object_set_new(in, "establishmentId", json_string(rq->who->est_id));
     }
     rz_vctx_init(&v, rq->pool);
     if (!(a = rz_acc_validate(&v, in))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
-    if (!(est = owner_establishment(rq, s, str(a, "establishmentId")))) {
-        return OK;
+    if (!(est = owner_establishment(rq, s, rz_json_str(a, "establishmentId")))) {
+        return rq->res.status;
     }
-    rz_acc_set_server_fields(rq->pool, a, str(est, "currency"));
+    rz_acc_set_server_fields(rq->pool, a, rz_json_str(est, "currency"));
     stamp(a, NULL);
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = name_free(w.s, rq->pool, a, NULL)) == RZ_CONFLICT
         || (st == RZ_OK && (st = rz_store_insert(w.s, RZ_ACCOMMODATIONS, a, &id)) == RZ_CONFLICT)) {
@@ -160,16 +142,17 @@ int rz_h_accommodation_create(rz_req_t *rq)
     }
     if (st != RZ_OK
         || (st = rz_write_audit(&w, "accommodation.create", "accommodation", id,
-                                str(a, "establishmentId"), NULL, audit_doc(rq->pool, a), NULL))
+                                rz_json_str(a, "establishmentId"), NULL, audit_doc(rq->pool, a),
+                                NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
+    apr_table_setn(rq->res.headers, "Location",
                    apr_pstrcat(rq->pool, "/api/accommodations/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_accommodation_view(rq->pool, a), NULL);
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_accommodation_view(rq->pool, a), NULL);
 }
 
 /* ---- PATCH /api/accommodations/{id} ------------------------------------------------------------
@@ -218,13 +201,13 @@ static json_t *merged_input(rz_req_t *rq, rz_vctx_t *v, const json_t *stored)
     const json_t *est = json_object_get(patch, "establishmentId");
     const char *mode;
 
-    if (!is_sa(rq)) {
+    if (!rz_auth_is_sa(rq)) {
         json_object_del(patch, "establishmentId");
     } else if (est && !json_equal(est, json_object_get(stored, "establishmentId"))) {
         rz_v_fail(v, "establishmentId", "cannot be changed");
     }
     merged = rz_merge_patch(rq->pool, rz_acc_writable(rq->pool, stored), patch);
-    mode = str(merged, "pricingMode");
+    mode = rz_json_str(merged, "pricingMode");
     if (mode && strcmp(mode, "hourly") != 0 && !rz_json_path_get(patch, "pricing.minHours")
         && json_is_object(json_object_get(merged, "pricing"))) {
         json_object_del(json_object_get(merged, "pricing"), "minHours");
@@ -239,11 +222,11 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
     json_t *merged, *after = NULL;
 
     rz_vctx_init(&v, rq->pool);
-    if (!is_sa(rq)) {
+    if (!rz_auth_is_sa(rq)) {
         v.ignore = ignore_est;
     }
     if (!rz_acc_check_patch(&v, rq->body)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     if (rz_acc_load(rq, s, stored) != 0) {
@@ -255,7 +238,7 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
         check_images(&v, *stored, after);
     }
     if (!rz_v_ok(&v)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     return after;
@@ -300,15 +283,15 @@ static int mode_change_ok(rz_write_t *w, const json_t *stored, const json_t *aft
     if (!field_changed(stored, after, "pricingMode")) {
         return 0;
     }
-    if ((st = references(w->s, w->rq->pool, RZ_BOOKINGS, str(stored, "id"), blocking, &n))
+    if ((st = references(w->s, w->rq->pool, RZ_BOOKINGS, rz_json_str(stored, "id"), blocking, &n))
         != RZ_OK) {
         rz_write_fail(w, st);
         return -1;
     }
     if (n > 0) {
-        rz_write_error(w, HTTP_CONFLICT, "IN_USE",
+        rz_write_error(w, RZ_HTTP_CONFLICT, "IN_USE",
                        "pricingMode cannot change while blocking bookings exist",
-                       detail1(w->rq, "pricingMode", "blocking bookings exist"));
+                       rz_detail1(w->rq->pool, "pricingMode", "blocking bookings exist"));
         return -1;
     }
     return 0;
@@ -324,19 +307,19 @@ int rz_h_accommodation_patch(rz_req_t *rq)
     rz_status_t st;
 
     if (!(after = patch_input(rq, &s, &stored))) {
-        return OK;
+        return rq->res.status;
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     doc = rz_json_pool_own(rq->pool, json_deep_copy(after));
     rz_acc_set_server_fields(rq->pool, doc,
                              json_string_value(rz_json_path_get(stored, "pricing.currency")));
     if (nothing_changed(stored, doc)) {
-        return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
     }
     stamp(doc, stored);
     key = rz_acc_key(rq->pool, id);
     if (rz_write_begin(&w, rq, &key, 1) != 0 || mode_change_ok(&w, stored, after) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = name_free(w.s, rq->pool, doc, id)) == RZ_CONFLICT) {
         return duplicate(&w);
@@ -350,7 +333,7 @@ int rz_h_accommodation_patch(rz_req_t *rq)
     }
     if (st != RZ_OK
         || (st = rz_write_audit(&w, "accommodation.update", "accommodation", id,
-                                str(stored, "establishmentId"), audit_doc(rq->pool, stored),
+                                rz_json_str(stored, "establishmentId"), audit_doc(rq->pool, stored),
                                 audit_doc(rq->pool, out), NULL))
                != RZ_OK
         || (st = delete_images(&w, json_object_get(stored, "images"),
@@ -359,9 +342,9 @@ int rz_h_accommodation_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, out), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, out), NULL);
 }
 
 /* ---- DELETE /api/accommodations/{id} -----------------------------------------------------------
@@ -377,35 +360,35 @@ int rz_h_accommodation_delete(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_acc_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     key = rz_acc_key(rq->pool, id);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = references(w.s, rq->pool, RZ_BOOKINGS, id, NULL, &bookings)) != RZ_OK
         || (st = references(w.s, rq->pool, RZ_MAINTENANCE, id, NULL, &tasks)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (bookings > 0 || tasks > 0) {
-        return rz_write_error(&w, HTTP_CONFLICT, "IN_USE",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "IN_USE",
                               "The accommodation is referenced and cannot be deleted",
-                              detail1(rq, bookings > 0 ? "bookings" : "maintenance",
-                                      "references this accommodation"));
+                              rz_detail1(rq->pool, bookings > 0 ? "bookings" : "maintenance",
+                                         "references this accommodation"));
     }
     if ((st = delete_images(&w, json_object_get(stored, "images"), NULL)) != RZ_OK
         || (st = rz_store_delete(w.s, RZ_ACCOMMODATIONS, id)) != RZ_OK
         || (st = rz_write_audit(&w, "accommodation.delete", "accommodation", id,
-                                str(stored, "establishmentId"), audit_doc(rq->pool, stored), NULL,
-                                NULL))
+                                rz_json_str(stored, "establishmentId"), audit_doc(rq->pool, stored),
+                                NULL, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }
 
 /* ---- PATCH /api/accommodations/{id}/housekeeping -----------------------------------------------
@@ -430,18 +413,18 @@ int rz_h_accommodation_housekeeping(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (!(in = rz_validate(&v, hk_schema, rq->body, RZ_V_CREATE))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_acc_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!field_changed(stored, in, "housekeepingStatus")) {
-        return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     key = rz_acc_key(rq->pool, id);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* re-read under the key: a booking check-out may have set it meanwhile */
     if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, id, &stored)) != RZ_OK) {
@@ -449,7 +432,7 @@ int rz_h_accommodation_housekeeping(rz_req_t *rq)
     }
     if (!field_changed(stored, in, "housekeepingStatus")) {
         rz_store_rollback(w.s);
-        return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, stored), NULL);
     }
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool, json_pack("{s:O, s:s}", "housekeepingStatus",
@@ -459,13 +442,13 @@ int rz_h_accommodation_housekeeping(rz_req_t *rq)
                               json_integer_value(json_object_get(stored, "version")), &out))
             != RZ_OK
         || (st = rz_write_audit(&w, "accommodation.update", "accommodation", id,
-                                str(stored, "establishmentId"), audit_doc(rq->pool, stored),
+                                rz_json_str(stored, "establishmentId"), audit_doc(rq->pool, stored),
                                 audit_doc(rq->pool, out), NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_accommodation_view(rq->pool, out), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_accommodation_view(rq->pool, out), NULL);
 }

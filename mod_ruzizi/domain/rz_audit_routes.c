@@ -2,23 +2,19 @@
  * /api/audit/verify (SPEC 4.13, 7.12, 8.6). */
 #include "domain/rz_audit_routes.h"
 
-#include "httpd.h"
-#include "http_protocol.h"
-
 #include "apr_hash.h"
 #include "apr_strings.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "core/rz_text.h"
-#include "core/rz_userdoc.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
+#include "services/rz_userdoc.h"
 
 /* Entries read per store round-trip when scanning (stats, an object's establishment). */
 #define SCAN_PAGE 500
@@ -87,12 +83,12 @@ static json_t *entries_out(apr_pool_t *pool, const json_t *rows)
 
 static int store_fail(rz_req_t *rq, rz_sess_t *s, rz_status_t st)
 {
-    return rz_respond_store_error(rq->r, st, s ? rz_store_last_error(s) : NULL);
+    return rz_respond_store_error(rq, st, s ? rz_store_last_error(s) : NULL);
 }
 
 static int not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Not found", NULL);
 }
 
 static json_t *pstr(apr_pool_t *pool, const char *s)
@@ -242,14 +238,14 @@ int rz_h_audit_list(rz_req_t *rq)
     rz_query_page(&v, rq->query, &page);
     rz_query_sort(&v, rq->query, sort_fields, "-seq", &sort, &desc);
     if (list_filters(rq, &v, c, &n) != 0 || !rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     q = (rz_query_t){c, n, NULL, 0, "seq", desc, (page.page - 1) * page.limit, page.limit, 1};
     if ((st = rz_req_store(rq, &s)) != RZ_OK
         || (st = rz_store_find(s, RZ_AUDIT_COLL, &q, &rows, &total)) != RZ_OK) {
         return store_fail(rq, s, st);
     }
-    return rz_respond_list(rq->r, entries_out(rq->pool, rows),
+    return rz_respond_list(rq, entries_out(rq->pool, rows),
                            rz_pagination_json(rq->pool, &page, total));
 }
 
@@ -318,7 +314,7 @@ int rz_h_audit_entity(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (rz_query_page(&v, rq->query, &page) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (!entity || !id || !known_entity(entity) || !rz_id_valid(id)) {
         return not_found(rq);
@@ -341,7 +337,7 @@ int rz_h_audit_entity(rz_req_t *rq)
             return not_found(rq);
         }
     }
-    return rz_respond_list(rq->r, entries_out(rq->pool, rows),
+    return rz_respond_list(rq, entries_out(rq->pool, rows),
                            rz_pagination_json(rq->pool, &page, total));
 }
 
@@ -517,7 +513,7 @@ int rz_h_audit_stats(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (query_at_range(&v, rq->query, c, &n) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     t.pool = rq->pool;
     t.total = 0;
@@ -527,7 +523,7 @@ int rz_h_audit_stats(rz_req_t *rq)
         return store_fail(rq, s, st);
     }
     return rz_respond_data(
-        rq->r, HTTP_OK,
+        rq, RZ_HTTP_OK,
         rz_json_pool_own(rq->pool,
                          json_pack("{s:I, s:o, s:o}", "total", (json_int_t)t.total, "byEntity",
                                    by_entity_json(&t), "topActors", top_actors_json(&t))),
@@ -547,11 +543,11 @@ int rz_h_audit_verify(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (rz_query_int(&v, rq->query, "fromSeq", 1, RZ_JSON_MAX_SAFE_INT, &from) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK
         || (st = rz_audit_verify(s, (int64_t)from, &result)) != RZ_OK) {
         return store_fail(rq, s, st);
     }
-    return rz_respond_data(rq->r, HTTP_OK, result, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, result, NULL);
 }

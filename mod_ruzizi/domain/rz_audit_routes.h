@@ -3,7 +3,7 @@
 #ifndef RZ_AUDIT_ROUTES_H
 #define RZ_AUDIT_ROUTES_H
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 
 /* GET /api/audit (SA, M): 200 L<AuditEntry>. Filters actorId, action (comma list of
  * <entity>.<verb>), entity (SPEC 8.6 names), entityId, from/to (inclusive UTC dates of `at`;

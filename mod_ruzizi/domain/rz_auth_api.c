@@ -2,26 +2,19 @@
  * own profile (SPEC 7.1, 8.2, 8.5). */
 #include "domain/rz_auth_api.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-#include "rz_shm.h"
-#include "rz_slots.h"
-
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include "auth/rz_password.h"
 #include "auth/rz_token.h"
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "domain/rz_auth_tokens.h"
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 #include "domain/rz_users.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 #define REUSE_GRACE_S 10
 
@@ -73,33 +66,31 @@ static int only_fields(rz_vctx_t *v, const json_t *body, const char *const *name
 
 int rz_auth_hash_slot(rz_req_t *rq)
 {
-    if (!rz_slots_take(RZ_SLOT_HASH, rz_config_max_hashes(rz_config_server(rq->r->server)))) {
-        rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
+    if (!rq->ops->hash_slot(rq)) {
+        rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
                          "Too many password checks at once, retry", NULL);
         return -1;
     }
-    rz_slots_give_with(rq->pool, RZ_SLOT_HASH);
     return 0;
 }
 
 static int invalid_credentials(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "INVALID_CREDENTIALS",
+    return rz_respond_error(rq, RZ_HTTP_UNAUTHORIZED, "INVALID_CREDENTIALS",
                             "Invalid email or password", NULL);
 }
 
 static int too_many(rz_req_t *rq, int64_t retry)
 {
-    apr_table_setn(rq->r->err_headers_out, "Retry-After",
+    apr_table_setn(rq->res.headers, "Retry-After",
                    apr_psprintf(rq->pool, "%" APR_INT64_T_FMT, retry < 1 ? 1 : retry));
-    return rz_respond_error(rq->r, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", "Too many attempts",
+    return rz_respond_error(rq, RZ_HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", "Too many attempts",
                             NULL);
 }
 
 /* A failed login: the IP token is spent, the lockout advances, auth.login_failed is audited. */
 static int login_failed(rz_req_t *rq, const char *email, const char *user_id)
 {
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
     const char *hash, *key;
     json_t *throttle, *meta;
     rz_write_t w;
@@ -107,11 +98,10 @@ static int login_failed(rz_req_t *rq, const char *email, const char *user_id)
     int retry;
 
     /* spend the IP token of a failed attempt; a 429 comes with the next attempt (peek) */
-    rz_shm_rate_take(rq->r, RZ_RL_LOGIN_IP, rz_auth_client_key(rq),
-                     rz_config_rate(sc, RZ_RL_LOGIN_IP), &retry);
+    rq->ops->rate(rq, RZ_RL_LOGIN_IP, rz_auth_client_key(rq), 1, &retry);
     key = apr_pstrcat(rq->pool, "login:", rz_text_fold(rq->pool, email), NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     meta = rz_json_pool_own(rq->pool, json_pack("{s:s}", "email", email));
     if ((st = rz_throttle_get(w.s, rq->pool, email, &throttle, &hash)) != RZ_OK
@@ -121,14 +111,14 @@ static int login_failed(rz_req_t *rq, const char *email, const char *user_id)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     return invalid_credentials(rq);
 }
 
 static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, json_t *throttle)
 {
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
+    rz_pw_cost_t cost = rq->conf->password_cost;
     const char *id = json_string_value(json_object_get(user, "id"));
     const char *email = json_string_value(json_object_get(user, "email"));
     const char *key = apr_pstrcat(rq->pool, "login:", email, NULL);
@@ -141,14 +131,13 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
     /* the upgraded hash is computed before the unit of work: argon2id must never hold the keys */
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool, json_pack("{s:s}", "lastLoginAt", now));
-    if (rz_password_needs_rehash(json_string_value(json_object_get(user, "passwordHash")),
-                                 rz_config_password_cost(sc))
-        && rz_password_hash(password, rz_config_password_cost(sc), hash) == 0) {
+    if (rz_password_needs_rehash(json_string_value(json_object_get(user, "passwordHash")), cost)
+        && rz_password_hash(password, cost, hash) == 0) {
         json_object_set_new(u.set, "passwordHash", json_string(hash));
         sodium_memzero(hash, sizeof(hash));
     }
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_throttle_clear(w.s, throttle)) != RZ_OK
         || (st = rz_store_update(w.s, RZ_USERS, id, &u, -1, &after)) != RZ_OK) {
@@ -163,10 +152,10 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     return rz_respond_data(
-        rq->r, HTTP_OK,
+        rq, RZ_HTTP_OK,
         rz_json_pool_own(rq->pool,
                          json_pack("{s:o, s:O}", "user", json_incref(rz_user_view(rq, w.s, after)),
                                    "tokens", tokens)),
@@ -176,7 +165,6 @@ static int login_succeeded(rz_req_t *rq, json_t *user, const char *password, jso
 int rz_h_auth_login(rz_req_t *rq)
 {
     static const char *const fields[] = {"email", "password", NULL};
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
     const char *password, *email, *hash, *thash;
     json_t *user = NULL, *throttle = NULL;
     rz_cond_t c;
@@ -189,19 +177,18 @@ int rz_h_auth_login(rz_req_t *rq)
     email = rz_auth_email_field(rq, &v);
     password = rz_auth_password_field(rq, &v, "password");
     if (only_fields(&v, rq->body, fields) != 0 || !email || !password) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     /* (9a): every attempt spends an email token; failed attempts spend an IP token */
     if (rz_auth_rate_limit(rq, RZ_RL_LOGIN_EMAIL, email) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    if (!rz_shm_rate_peek(rq->r, RZ_RL_LOGIN_IP, rz_auth_client_key(rq),
-                          rz_config_rate(sc, RZ_RL_LOGIN_IP), &retry)) {
+    if (!rq->ops->rate(rq, RZ_RL_LOGIN_IP, rz_auth_client_key(rq), 0, &retry)) {
         return too_many(rq, retry);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK
         || (st = rz_throttle_get(s, rq->pool, email, &throttle, &thash)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (rz_throttle_locked_for(throttle, rz_now()) > 0) {
         return too_many(rq, rz_throttle_locked_for(throttle, rz_now()));
@@ -209,14 +196,14 @@ int rz_h_auth_login(rz_req_t *rq)
     c = (rz_cond_t){"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(email))};
     st = rz_store_find_one(s, RZ_USERS, &c, 1, &user);
     if (st != RZ_OK && st != RZ_NOT_FOUND) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* the same argon2id work whether or not the account exists (timing, SPEC 8.5) */
     hash = user ? json_string_value(json_object_get(user, "passwordHash"))
-                : rz_password_dummy_hash(rz_config_password_cost(sc));
+                : rz_password_dummy_hash(rq->conf->password_cost);
     ok = rz_password_verify(hash, password) && user
          && json_is_true(json_object_get(user, "isActive"));
     if (!ok) {
@@ -239,7 +226,7 @@ static int refresh_in_uow(rz_req_t *rq, rz_write_t *w, const char *token_hash)
     rz_status_t st;
 
     if ((st = rz_store_find_one(w->s, RZ_SESSIONS, &c, 1, &sess)) != RZ_OK) {
-        return st == RZ_NOT_FOUND ? rz_write_error(w, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        return st == RZ_NOT_FOUND ? rz_write_error(w, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED",
                                                    "Invalid refresh token", NULL)
                                   : rz_write_fail(w, st);
     }
@@ -249,11 +236,12 @@ static int refresh_in_uow(rz_req_t *rq, rz_write_t *w, const char *token_hash)
     started = json_string_value(json_object_get(sess, "familyStartedAt"));
     if (json_string_value(json_object_get(sess, "revokedAt")) || !exp
         || rz_datetime_parse(exp, &exp_at) != 0 || exp_at <= now) {
-        return rz_write_error(w, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token", NULL);
+        return rz_write_error(w, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token",
+                              NULL);
     }
     if (used && rz_datetime_parse(used, &used_at) == 0) {
         if (now - used_at <= REUSE_GRACE_S) {
-            return rz_write_error(w, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+            return rz_write_error(w, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED",
                                   "Refresh token already used", NULL);
         }
         if ((st = rz_sessions_revoke_family(w->s, fam, "reuse", NULL)) != RZ_OK
@@ -264,15 +252,15 @@ static int refresh_in_uow(rz_req_t *rq, rz_write_t *w, const char *token_hash)
             return rz_write_fail(w, st);
         }
         if (rz_write_commit(w) != 0) {
-            return OK;
+            return rq->res.status;
         }
-        return rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "UNAUTHORIZED",
+        return rz_respond_error(rq, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED",
                                 "Refresh token reused: the session is revoked", NULL);
     }
     st = rz_store_get(w->s, RZ_USERS, json_string_value(json_object_get(sess, "userId")), &user);
     if (st != RZ_OK || !json_is_true(json_object_get(user, "isActive"))) {
         return st == RZ_OK || st == RZ_NOT_FOUND ? rz_write_error(
-                   w, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token", NULL)
+                   w, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token", NULL)
                                                  : rz_write_fail(w, st);
     }
     rz_timestamp_format(now, when);
@@ -291,9 +279,9 @@ static int refresh_in_uow(rz_req_t *rq, rz_write_t *w, const char *token_hash)
         return rz_write_fail(w, st);
     }
     if (rz_write_commit(w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK,
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_json_pool_own(rq->pool, json_pack("{s:O}", "tokens", tokens)), NULL);
 }
 
@@ -308,20 +296,20 @@ int rz_h_auth_refresh(rz_req_t *rq)
     rz_vctx_init(&v, rq->pool);
     token = rz_auth_password_field(rq, &v, "refreshToken");
     if (only_fields(&v, rq->body, fields) != 0 || !token) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_rate_limit(rq, RZ_RL_REFRESH_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_token_well_formed(token)) {
-        return rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token",
+        return rz_respond_error(rq, RZ_HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Invalid refresh token",
                                 NULL);
     }
     rz_sha256_hex(token, strlen(token), hash);
     /* one refresh of a token at a time: the unit of work serialises on the token's hash */
     key = apr_pstrcat(rq->pool, "refresh:", hash, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     return refresh_in_uow(rq, &w, hash);
 }
@@ -335,10 +323,10 @@ int rz_h_auth_logout(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (only_fields(&v, rq->body, fields) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_sessions_revoke_family(w.s, rq->who->sid, "logout", NULL)) != RZ_OK
         || (st = rz_tokens_revoke_jti(w.s, rq->who->jti, rq->who->exp)) != RZ_OK
@@ -348,9 +336,9 @@ int rz_h_auth_logout(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }
 
 int rz_h_auth_logout_all(rz_req_t *rq)
@@ -364,10 +352,10 @@ int rz_h_auth_logout_all(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (only_fields(&v, rq->body, fields) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool,
@@ -383,9 +371,9 @@ int rz_h_auth_logout_all(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }
 
 int rz_h_auth_me(rz_req_t *rq)
@@ -394,9 +382,9 @@ int rz_h_auth_me(rz_req_t *rq)
     rz_status_t st = rz_req_store(rq, &s);
 
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, s, rq->who->user), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, s, rq->who->user), NULL);
 }
 
 static const char *const languages[] = {"fr", "en", NULL};
@@ -423,7 +411,7 @@ int rz_h_auth_me_patch(rz_req_t *rq)
     rz_vctx_init(&v, rq->pool);
     patch = rz_validate(&v, me_schema, rq->body, RZ_V_PATCH);
     if (!patch) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     set = rz_json_pool_own(rq->pool, json_object());
     json_object_foreach (patch, key, val) {
@@ -439,7 +427,7 @@ int rz_h_auth_me_patch(rz_req_t *rq)
     json_object_set_new(set, "updatedAt", json_string(now));
     u.set = set;
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_store_update(w.s, RZ_USERS, id, &u, -1, &after)) != RZ_OK
         || (st =
@@ -448,7 +436,7 @@ int rz_h_auth_me_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, after), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, after), NULL);
 }

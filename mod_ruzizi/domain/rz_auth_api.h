@@ -3,7 +3,7 @@
 #define RZ_AUTH_API_H
 
 #include "core/rz_validate.h"
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 
 /* rz_auth_api.c */
 int rz_h_auth_login(rz_req_t *rq);

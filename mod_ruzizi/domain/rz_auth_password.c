@@ -1,28 +1,21 @@
 /* rz_auth_password.c: change-password, forgot-password and reset-password (SPEC 7.1, 8.5, 8.7). */
 #include "domain/rz_auth_api.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-#include "rz_slots.h"
-
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include "auth/rz_password.h"
 #include "auth/rz_token.h"
 #include "core/rz_json.h"
-#include "core/rz_outbox.h"
+#include "services/rz_outbox.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "domain/rz_auth_tokens.h"
-#include "domain/rz_sessions.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "services/rz_sessions.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 #define RESET_TTL_S (30 * 60)
-#define FORGOT_GATE_WAIT_MS 5000 /* as every unit of work (http/rz_write.c) */
 
 static int check_fields(rz_vctx_t *v, const json_t *body, const char *a, const char *b)
 {
@@ -51,8 +44,7 @@ static const char *new_hash(rz_req_t *rq, const char *password)
     char hash[crypto_pwhash_STRBYTES];
     const char *copy;
 
-    if (rz_password_hash(password, rz_config_password_cost(rz_config_server(rq->r->server)), hash)
-        != 0) {
+    if (rz_password_hash(password, rq->conf->password_cost, hash) != 0) {
         return NULL;
     }
     copy = apr_pstrdup(rq->pool, hash);
@@ -81,7 +73,7 @@ static rz_status_t set_password(rz_write_t *w, const json_t *user, const char *h
     vars = rz_json_pool_own(w->rq->pool,
                             json_pack("{s:s, s:s, s:s?}", "firstName",
                                       json_string_value(json_object_get(user, "firstName")), "at",
-                                      now, "ip", w->rq->r->useragent_ip));
+                                      now, "ip", w->rq->client_ip));
     if ((st = rz_store_update(w->s, RZ_USERS, id, &u, -1, NULL)) != RZ_OK
         || (st = rz_sessions_revoke_user(w->s, id, reason, NULL)) != RZ_OK) {
         return st;
@@ -103,7 +95,7 @@ int rz_h_auth_change_password(rz_req_t *rq)
     cur = rz_auth_password_field(rq, &v, "currentPassword");
     next = rz_auth_password_field(rq, &v, "newPassword");
     if (check_fields(&v, rq->body, "currentPassword", "newPassword") != 0 || !cur || !next) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((policy = rz_password_policy(next, email)) != NULL) {
         rz_v_fail(&v, "newPassword", policy);
@@ -111,20 +103,20 @@ int rz_h_auth_change_password(rz_req_t *rq)
         rz_v_fail(&v, "newPassword", "must differ from the current password");
     }
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_rate_limit(rq, RZ_RL_CHANGE_PASSWORD, rq->who->user_id) != 0
         || rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_password_verify(json_string_value(json_object_get(rq->who->user, "passwordHash")),
                             cur)) {
         rz_v_fail(&v, "currentPassword", "is incorrect");
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     hash = new_hash(rq, next);
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = set_password(&w, rq->who->user, hash, "password_change")) != RZ_OK
         || !(tokens = rz_tokens_issue(&w, rq->who->user, NULL, NULL, 0, &st))
@@ -134,9 +126,9 @@ int rz_h_auth_change_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK,
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_json_pool_own(rq->pool, json_pack("{s:O}", "tokens", tokens)), NULL);
 }
 
@@ -144,7 +136,7 @@ int rz_h_auth_change_password(rz_req_t *rq)
  * invalidated), stored hashed, valid 30 minutes. */
 static rz_status_t request_reset(rz_write_t *w, const json_t *user)
 {
-    rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
+    const rz_settings_t *sc = w->rq->conf;
     const char *id = json_string_value(json_object_get(user, "id"));
     char token[RZ_TOKEN_LEN + 1], hash[65], now[21], until[21];
     rz_cond_t c = {"userId", RZ_EQ, rz_json_pool_own(w->rq->pool, json_string(id))};
@@ -178,91 +170,70 @@ static rz_status_t request_reset(rz_write_t *w, const json_t *user)
                           NULL);
 }
 
-/* The work of one forgot-password request, done after its 202 is written. */
-typedef struct {
-    rz_req_t *rq;
-    const char *email; /* normalised */
-} forgot_t;
-
-/* Pre-cleanup of the request pool, so it runs once the response has been handed to the client
- * (the pool dies after the response's last bytes are written) and before the request's store
- * session is released: the account lookup, then for an active account the reset token, the email
- * and the audit entry, in one unit of work. An existing and an unknown account thus answer in the
- * same time: the answer does none of this work (it took 7-15 ms against 1-3 ms). There is no one
- * left to answer: a failure is logged (never the email), and the client may ask again. */
-static apr_status_t forgot_after_response(void *data)
+/* The work of one forgot-password request, run after its 202 went to the client
+ * (rz_req_after_answer), `data` being the normalised email: the account lookup, then for an active
+ * account the reset token, the email and the audit entry, in one unit of work of its own. An
+ * existing and an unknown account thus answer in the same time: the answer does none of this work
+ * (it took 7-15 ms against 1-3 ms). There is no one left to answer: a failure is logged (never the
+ * email), and the client may ask again. */
+static void forgot_after_answer(rz_req_t *rq, void *data)
 {
-    forgot_t *f = data;
-    rz_req_t *rq = f->rq;
-    const char *keys[2] = {apr_pstrcat(rq->pool, "reset:", f->email, NULL), RZ_AUDIT_KEY};
-    rz_cond_t c = {"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(f->email))};
-    rz_write_t w = {rq, NULL, {0}};
+    const char *email = data, *key = apr_pstrcat(rq->pool, "reset:", email, NULL);
+    rz_cond_t c = {"email", RZ_EQ, rz_json_pool_own(rq->pool, json_string(email))};
     json_t *user = NULL;
-    int gated = 0;
+    rz_write_t w;
     rz_status_t st;
 
-    rz_write_actor(rq, &w.actor);
-    if ((st = rz_req_store(rq, &w.s)) != RZ_OK) {
-        goto done;
+    if ((st = rz_write_open(&w, rq, &key, 1)) == RZ_OK) {
+        st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
+        if (st == RZ_OK && json_is_true(json_object_get(user, "isActive"))) {
+            if ((st = request_reset(&w, user)) == RZ_OK) {
+                rz_write_commit(&w);
+                st = rz_write_settle(rq);
+            }
+        } else if (st == RZ_NOT_FOUND || st == RZ_OK) {
+            st = RZ_OK; /* unknown or inactive: nothing sent, nothing written */
+        }
     }
-    /* the server's write gate, as rz_write_begin takes it (whose answers must not run here) */
-    if (!(gated = rz_slots_gate_enter(FORGOT_GATE_WAIT_MS))) {
-        st = RZ_UNAVAILABLE;
-        goto done;
-    }
-    if ((st = rz_store_begin(w.s, keys, 2)) != RZ_OK) {
-        goto done;
-    }
-    st = rz_store_find_one(w.s, RZ_USERS, &c, 1, &user);
-    if (st == RZ_OK && json_is_true(json_object_get(user, "isActive"))) {
-        st = request_reset(&w, user);
-    } else if (st == RZ_NOT_FOUND || st == RZ_OK) {
-        st = RZ_OK; /* unknown or inactive: nothing sent */
-    }
-    if (st == RZ_OK) {
-        st = rz_store_commit(w.s);
-    } else {
-        rz_store_rollback(w.s);
-    }
-done:
-    if (gated) {
-        rz_slots_gate_leave();
-    }
+    rz_write_abandon(rq); /* whatever did not commit */
+    rz_write_gate_release(rq);
     if (st != RZ_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rq->r,
-                      RZ_LOGNO(00411) "forgot-password: the request could not be recorded after "
-                                      "its answer (%s: %s)",
-                      rz_status_name(st), w.s ? rz_store_last_error(w.s) : "no store session");
+        if (!w.error) {
+            w.error = w.s ? rz_store_last_error(w.s) : "no store session";
+        }
+        rz_req_log(rq, RZ_LOG_WARNING,
+                   RZ_LOGNO(00411) "forgot-password: the request could not be recorded after its "
+                                   "answer (%s: %s)",
+                   rz_status_name(st), w.error);
     }
-    return APR_SUCCESS;
 }
 
 int rz_h_auth_forgot_password(rz_req_t *rq)
 {
-    forgot_t *f = apr_pcalloc(rq->pool, sizeof(*f));
+    const char *email;
     rz_vctx_t v;
 
     rz_vctx_init(&v, rq->pool);
-    f->rq = rq;
-    f->email = rz_auth_email_field(rq, &v);
-    if (check_fields(&v, rq->body, "email", NULL) != 0 || !f->email) {
-        return rz_respond_validation(rq->r, v.details);
+    email = rz_auth_email_field(rq, &v);
+    if (check_fields(&v, rq->body, "email", NULL) != 0 || !email) {
+        return rz_respond_validation(rq, v.details);
     }
     /* the per-IP limit of forgot-password shares the login-ip scope (SPEC 8.2 names no own scope)
      */
-    if (rz_auth_rate_limit(rq, RZ_RL_FORGOT_EMAIL, f->email) != 0
+    if (rz_auth_rate_limit(rq, RZ_RL_FORGOT_EMAIL, email) != 0
         || rz_auth_rate_limit(rq, RZ_RL_LOGIN_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    /* SPEC 7.1: 202 in every case; the work comes after the answer (forgot_after_response) */
-    apr_pool_pre_cleanup_register(rq->pool, f, forgot_after_response);
-    return rz_respond_data(rq->r, HTTP_ACCEPTED, NULL, NULL);
+    /* SPEC 7.1: 202 in every case; the work comes after the answer (forgot_after_answer) */
+    rz_req_after_answer(rq, forgot_after_answer, (void *)email);
+    return rz_respond_data(rq, RZ_HTTP_ACCEPTED, NULL, NULL);
 }
 
 static int bad_token(rz_write_t *w, rz_vctx_t *v)
 {
     rz_v_fail(v, "token", "is invalid, expired or already used");
-    return rz_write_error(w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed", v->details);
+    return rz_write_error(w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+                          v->details);
 }
 
 /* The reset record of token hash `hash` when it is unused and unexpired, with its active user:
@@ -306,39 +277,39 @@ int rz_h_auth_reset_password(rz_req_t *rq)
     token = rz_auth_password_field(rq, &v, "token");
     next = rz_auth_password_field(rq, &v, "newPassword");
     if (check_fields(&v, rq->body, "token", "newPassword") != 0 || !token || !next) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_rate_limit(rq, RZ_RL_RESET_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!rz_token_well_formed(token)) {
         rz_v_fail(&v, "token", "is invalid, expired or already used");
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     rz_sha256_hex(token, strlen(token), hash);
     /* the token first: an unusable one costs no argon2id */
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if ((st = find_reset(s, rq->pool, hash, &reset, &user)) == RZ_NOT_FOUND) {
         rz_v_fail(&v, "token", "is invalid, expired or already used");
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     if ((policy = rz_password_policy(next, json_string_value(json_object_get(user, "email"))))) {
         rz_v_fail(&v, "newPassword", policy);
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     /* then the hash, under the server-wide cap and before the unit of work (see new_hash) */
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     pw_hash = new_hash(rq, next);
     key = apr_pstrcat(rq->pool, "reset-token:", hash, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* again under the token's key: a concurrent reset may have used it meanwhile */
     if ((st = find_reset(w.s, rq->pool, hash, &reset, &user)) == RZ_NOT_FOUND) {
@@ -362,7 +333,7 @@ int rz_h_auth_reset_password(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

@@ -2,8 +2,6 @@
  * persistent per-email login lockout. */
 #include "domain/rz_auth_tokens.h"
 
-#include "rz_config.h"
-
 #include "apr_strings.h"
 
 #include "auth/rz_jwt.h"
@@ -12,8 +10,8 @@
 #include "core/rz_json.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "domain/rz_sessions.h"
-#include "http/rz_auth.h"
+#include "services/rz_sessions.h"
+#include "domain/rz_auth_scope.h"
 
 #define REFRESH_TTL (7 * 86400)
 #define FAMILY_TTL (30 * 86400)
@@ -30,7 +28,7 @@ static const char *ts(apr_pool_t *p, int64_t epoch)
 /* The User-Agent cut at UA_MAX code points (SPEC 4.2), or NULL. */
 static const char *user_agent(rz_req_t *rq)
 {
-    const char *ua = apr_table_get(rq->r->headers_in, "User-Agent");
+    const char *ua = rq->user_agent;
     const char *p;
     size_t n = 0;
 
@@ -52,7 +50,7 @@ static json_t *store_session(rz_write_t *w, const json_t *user, const char *fami
     int64_t now = rz_now();
     int64_t expires =
         now + REFRESH_TTL < started + FAMILY_TTL ? now + REFRESH_TTL : started + FAMILY_TTL;
-    const char *ua = user_agent(w->rq), *ip = w->rq->r->useragent_ip;
+    const char *ua = user_agent(w->rq), *ip = w->rq->client_ip;
     json_t *doc = json_pack(
         "{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:n, s:n, s:n, s:o, s:o, s:s, s:s}", "userId",
         json_string_value(json_object_get(user, "id")), "familyId", family_id, "tokenHash",
@@ -70,7 +68,7 @@ static json_t *store_session(rz_write_t *w, const json_t *user, const char *fami
 json_t *rz_tokens_issue(rz_write_t *w, const json_t *user, const char *family_id,
                         const json_t *parent, int64_t family_started, rz_status_t *st)
 {
-    rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
+    const rz_settings_t *sc = w->rq->conf;
     char refresh[RZ_TOKEN_LEN + 1], hash[65], jti[33], *fam;
     rz_jwt_claims_t c;
     const char *access;
@@ -95,9 +93,9 @@ json_t *rz_tokens_issue(rz_write_t *w, const json_t *user, const char *family_id
     c.jti = jti;
     c.iat = c.nbf = rz_now();
     c.exp = c.iat + RZ_ACCESS_TTL;
-    access = sc->jwt_keys ? rz_jwt_sign(w->rq->pool, sc->jwt_keys, rz_config_jwt_issuer(sc),
-                                        rz_config_jwt_audience(sc), &c)
-                          : NULL;
+    access = sc->jwt_keys
+                 ? rz_jwt_sign(w->rq->pool, sc->jwt_keys, sc->jwt_issuer, sc->jwt_audience, &c)
+                 : NULL;
     if (!access) {
         *st = RZ_ERROR;
         return NULL;

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 #define RZ_ACCESS_TTL 900
 #define RZ_THROTTLE "login_throttle"

@@ -4,11 +4,8 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
-
-#include "rz_config.h"
 
 #include "core/rz_accdoc.h"
 #include "core/rz_estdoc.h"
@@ -16,8 +13,7 @@
 #include "core/rz_json.h"
 #include "core/rz_pricing.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body)
 {
@@ -28,7 +24,7 @@ const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body)
 
     if (!rz_id_valid(est_id) && rz_id_valid(acc_id)
         && rz_store_get(s, RZ_ACCOMMODATIONS, acc_id, &doc) == RZ_OK) {
-        est_id = rz_bk_str(doc, "establishmentId");
+        est_id = rz_json_str(doc, "establishmentId");
     }
     if (rz_id_valid(est_id) && rz_store_get(s, RZ_ESTABLISHMENTS, est_id, &doc) == RZ_OK) {
         country = json_string_value(rz_json_path_get(doc, "location.country"));
@@ -37,34 +33,28 @@ const char *rz_bk_country_hint(rz_sess_t *s, apr_pool_t *p, const json_t *body)
     return "BI";
 }
 
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, const char *field,
                     rz_bk_unit_t *u)
 {
     rz_status_t st = rz_store_get(s, RZ_ACCOMMODATIONS, acc_id, &u->acc);
 
-    if (st == RZ_OK && scoped && !rz_auth_in_scope(rq, rz_bk_str(u->acc, "establishmentId"))) {
+    if (st == RZ_OK && scoped && !rz_auth_in_scope(rq, rz_json_str(u->acc, "establishmentId"))) {
         st = RZ_NOT_FOUND;
     }
     if (st == RZ_OK) {
-        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_bk_str(u->acc, "establishmentId"), &u->est);
+        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_json_str(u->acc, "establishmentId"), &u->est);
     }
     if (st == RZ_NOT_FOUND) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
-                         detail1(rq, field, "not found"));
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
+                         rz_detail1(rq->pool, field, "not found"));
         return -1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     rz_est_clock_from_doc(&u->clock, u->est);
-    if (rz_mode_parse(rz_bk_str(u->acc, "pricingMode"), &u->mode) != 0) {
+    if (rz_mode_parse(rz_json_str(u->acc, "pricingMode"), &u->mode) != 0) {
         u->mode = RZ_MODE_NIGHTLY;
     }
     return 0;
@@ -72,7 +62,7 @@ int rz_bk_unit_load(rz_req_t *rq, rz_sess_t *s, const char *acc_id, int scoped, 
 
 static int stay_error(rz_req_t *rq, const char *field, const char *message)
 {
-    return rz_respond_validation(rq->r, detail1(rq, field, message)), -1;
+    return rz_respond_invalid(rq, field, message), -1;
 }
 
 int rz_bk_resolve_stay(rz_req_t *rq, const rz_bk_unit_t *u, const char *in, const char *out,
@@ -111,7 +101,7 @@ json_t *rz_bk_price(rz_req_t *rq, const rz_bk_unit_t *u, const rz_stay_t *st)
     json_t *q = rz_price_quote(u->acc, u->est, st, &err);
 
     if (!q) {
-        rz_respond_validation(rq->r, detail1(rq, "checkOut", err ? err : "cannot be priced"));
+        rz_respond_invalid(rq, "checkOut", err ? err : "cannot be priced");
         return NULL;
     }
     return rz_json_pool_own(rq->pool, q);
@@ -146,16 +136,16 @@ int rz_bk_not_available(rz_write_t *w, const char *conflict_id)
     json_t *details = NULL;
 
     if (w->rq->who) { /* never name other guests' bookings to the public */
-        details = conflict_id ? detail1(w->rq, "bookingId", conflict_id)
-                              : detail1(w->rq, "accommodationId", "out of service");
+        details = conflict_id ? rz_detail1(w->rq->pool, "bookingId", conflict_id)
+                              : rz_detail1(w->rq->pool, "accommodationId", "out of service");
     }
-    return rz_write_error(w, HTTP_CONFLICT, "NOT_AVAILABLE",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "NOT_AVAILABLE",
                           "The accommodation is not available for this stay", details);
 }
 
 const char *rz_bk_base_url(rz_req_t *rq)
 {
-    return rz_config_server(rq->r->server)->public_base_url;
+    return rq->conf->public_base_url;
 }
 
 const char *rz_bk_now(rz_req_t *rq)

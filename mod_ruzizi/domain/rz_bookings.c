@@ -4,7 +4,6 @@
 
 #include "apr_strings.h"
 #include "apr_tables.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -16,8 +15,7 @@
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 #define RZ_INVOICES "invoices"
 #define CAL_MAX_SPAN 365 /* SPEC 7.5: to - from <= 365 days */
@@ -70,11 +68,6 @@ static const char *const client_info_fields[] = {
     "firstName",   "lastName", "email",   "phone", "idType",  "idNumber",    "nationality",
     "dateOfBirth", "gender",   "address", "city",  "country", "companyName", NULL};
 
-static const char *str_of(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
 /* The embeds of a booking: accommodation, establishment and invoice (each doc may be NULL). */
 static json_t *build_view(apr_pool_t *p, const json_t *b, const json_t *acc, const json_t *est,
                           const json_t *inv)
@@ -99,7 +92,8 @@ static json_t *build_view(apr_pool_t *p, const json_t *b, const json_t *acc, con
     json_object_set_new(emb, "id", json_deep_copy(json_object_get(out, "establishmentId")));
     json_object_set_new(out, "establishment", emb);
     json_object_set_new(out, "invoice",
-                        inv && str_of(b, "invoiceId") ? rz_json_pick(inv, inv_brief) : json_null());
+                        inv && rz_json_str(b, "invoiceId") ? rz_json_pick(inv, inv_brief)
+                                                           : json_null());
     return out;
 }
 
@@ -117,13 +111,13 @@ static json_t *get_or_null(rz_sess_t *s, const char *coll, const char *id)
 json_t *rz_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, const json_t *acc,
                         const json_t *est)
 {
-    const char *inv_id = str_of(b, "invoiceId");
+    const char *inv_id = rz_json_str(b, "invoiceId");
 
     if (!acc) {
-        acc = get_or_null(s, RZ_ACCOMMODATIONS, str_of(b, "accommodationId"));
+        acc = get_or_null(s, RZ_ACCOMMODATIONS, rz_json_str(b, "accommodationId"));
     }
     if (!est) {
-        est = get_or_null(s, RZ_ESTABLISHMENTS, str_of(b, "establishmentId"));
+        est = get_or_null(s, RZ_ESTABLISHMENTS, rz_json_str(b, "establishmentId"));
     }
     /* the invoices collection is read only when a booking names an invoice */
     return build_view(p, b, acc, est, inv_id ? get_or_null(s, RZ_INVOICES, inv_id) : NULL);
@@ -142,7 +136,7 @@ static json_t *docs_by_id(apr_pool_t *p, rz_sess_t *s, const char *coll, const j
     size_t i;
 
     json_array_foreach (docs, i, doc) {
-        const char *id = str_of(doc, field);
+        const char *id = rz_json_str(doc, field);
         if (id && !json_object_get(seen, id)) {
             json_object_set_new(seen, id, json_true());
             json_array_append_new(ids, json_string(id));
@@ -157,8 +151,8 @@ static json_t *docs_by_id(apr_pool_t *p, rz_sess_t *s, const char *coll, const j
     q.nall = 1;
     if (rz_store_find(s, coll, &q, &found, NULL) == RZ_OK) {
         json_array_foreach (found, i, doc) {
-            if (str_of(doc, "id")) {
-                json_object_set(map, str_of(doc, "id"), doc);
+            if (rz_json_str(doc, "id")) {
+                json_object_set(map, rz_json_str(doc, "id"), doc);
             }
         }
     }
@@ -176,8 +170,9 @@ static json_t *views_of(apr_pool_t *p, rz_sess_t *s, const json_t *found)
     size_t i;
 
     json_array_foreach (found, i, b) {
-        const char *acc = str_of(b, "accommodationId"), *est = str_of(b, "establishmentId");
-        const char *inv = str_of(b, "invoiceId");
+        const char *acc = rz_json_str(b, "accommodationId"),
+                   *est = rz_json_str(b, "establishmentId");
+        const char *inv = rz_json_str(b, "invoiceId");
         json_array_append(data, build_view(p, b, acc ? json_object_get(accs, acc) : NULL,
                                            est ? json_object_get(ests, est) : NULL,
                                            inv ? json_object_get(invs, inv) : NULL));
@@ -243,7 +238,7 @@ rz_status_t rz_booking_free_within(rz_sess_t *s, apr_pool_t *p, const char *acc_
     }
     *free_ = json_array_size(found) == 0;
     if (conflict_id) {
-        *conflict_id = *free_ ? NULL : apr_pstrdup(p, str_of(json_array_get(found, 0), "id"));
+        *conflict_id = *free_ ? NULL : apr_pstrdup(p, rz_json_str(json_array_get(found, 0), "id"));
     }
     return RZ_OK;
 }
@@ -254,9 +249,9 @@ int rz_h_booking_get(rz_req_t *rq)
     json_t *b;
 
     if (rz_booking_load(rq, &s, &b) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, b, NULL, NULL), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, b, NULL, NULL), NULL);
 }
 
 /* ---- lists ----------------------------------------------------------------------------------- */
@@ -272,12 +267,13 @@ typedef struct {
 /* The string sort key of a document (NULL when missing: sorts first ascending). */
 static int cmp_docs(const json_t *a, const json_t *b, const char *field, int desc)
 {
-    const char *x = str_of(a, field), *y = str_of(b, field);
+    const char *x = rz_json_str(a, field), *y = rz_json_str(b, field);
     int c;
 
     c = (x && y) ? strcmp(x, y) : (x ? 1 : (y ? -1 : 0));
     if (c == 0) {
-        c = strcmp(str_of(a, "id") ? str_of(a, "id") : "", str_of(b, "id") ? str_of(b, "id") : "");
+        c = strcmp(rz_json_str(a, "id") ? rz_json_str(a, "id") : "",
+                   rz_json_str(b, "id") ? rz_json_str(b, "id") : "");
     }
     return desc ? -c : c;
 }
@@ -387,7 +383,7 @@ static int list_read(rz_req_t *rq, rz_vctx_t *v, bk_list_t *L)
     rz_query_date(v, rq->query, "arrivalsOn", &arrivals);
     rz_query_date(v, rq->query, "departuresOn", &departures);
     rz_query_date(v, rq->query, "inHouseOn", &L->in_house);
-    if (strcmp(rq->who->role, "super_admin") == 0) {
+    if (rz_auth_is_sa(rq)) {
         rz_query_id(v, rq->query, "establishmentId", &est);
     } else {
         est = rq->who->est_id; /* SPEC 3.2 rule 3: the query's value is ignored */
@@ -431,9 +427,9 @@ static int respond_list(rz_req_t *rq, rz_sess_t *s, bk_list_t *L)
     st = L->in_house ? find_in_house(rq, s, L, &found, &total)
                      : rz_store_find(s, RZ_BOOKINGS, &L->q, &found, &total);
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_list(rq->r, views_of(rq->pool, s, found),
+    return rz_respond_list(rq, views_of(rq->pool, s, found),
                            rz_pagination_json(rq->pool, &L->page, total));
 }
 
@@ -446,10 +442,10 @@ int rz_h_bookings_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (list_read(rq, &v, &L) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     return respond_list(rq, s, &L);
 }
@@ -469,13 +465,13 @@ int rz_h_client_bookings(rz_req_t *rq)
     rz_query_page(&v, rq->query, &L.page);
     rz_query_sort(&v, rq->query, sorts, "-checkIn", &sort, &desc);
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_client_load(rq, &s, &client) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    str_cond(&L, rq->pool, "clientId", RZ_EQ, str_of(client, "id"));
-    str_cond(&L, rq->pool, "establishmentId", RZ_EQ, str_of(client, "establishmentId"));
+    str_cond(&L, rq->pool, "clientId", RZ_EQ, rz_json_str(client, "id"));
+    str_cond(&L, rq->pool, "establishmentId", RZ_EQ, rz_json_str(client, "establishmentId"));
     L.q.all = L.all;
     L.q.sort = sort;
     L.q.sort_desc = desc;
@@ -494,7 +490,7 @@ static json_t *calendar_entry(apr_pool_t *p, const json_t *b)
                                          "checkOut", "checkInDate", "checkOutDate", NULL};
     json_t *out = rz_json_pool_own(p, rz_json_pick(b, fields));
     const json_t *ci = json_object_get(b, "clientInfo");
-    const char *first = str_of(ci, "firstName"), *last = str_of(ci, "lastName");
+    const char *first = rz_json_str(ci, "firstName"), *last = rz_json_str(ci, "lastName");
 
     json_object_set_new(out, "clientName",
                         json_string(apr_pstrcat(p, first ? first : "", first && last ? " " : "",
@@ -568,13 +564,13 @@ int rz_h_accommodation_calendar(rz_req_t *rq)
 
     rz_vctx_init(&v, p);
     if (calendar_read(rq, &v, &from, &to, &d0, &d1) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_acc_load(rq, &s, &acc) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = calendar_find(rq, s, acc, from, to, d1, &found)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     days = rz_json_pool_own(p, json_array());
     for (d = d0; d <= d1; d++) {
@@ -582,13 +578,13 @@ int rz_h_accommodation_calendar(rz_req_t *rq)
         json_array_append_new(days, json_pack("{s:s, s:[]}", "date", buf, "bookingIds"));
     }
     list = rz_json_pool_own(p, json_array());
-    unit_mode = str_of(acc, "pricingMode");
+    unit_mode = rz_json_str(acc, "pricingMode");
     json_array_foreach (found, i, b) {
-        const char *mode = str_of(json_object_get(b, "pricing"), "mode");
+        const char *mode = rz_json_str(json_object_get(b, "pricing"), "mode");
         int hourly = strcmp(mode ? mode : (unit_mode ? unit_mode : ""), "hourly") == 0;
         int64_t lo, hi;
-        if (rz_date_parse(str_of(b, "checkInDate"), &ci) != 0
-            || rz_date_parse(str_of(b, "checkOutDate"), &co) != 0) {
+        if (rz_date_parse(rz_json_str(b, "checkInDate"), &ci) != 0
+            || rz_date_parse(rz_json_str(b, "checkOutDate"), &co) != 0) {
             continue;
         }
         /* overnight: the nights ci .. co - 1; hourly: the day ci */
@@ -607,5 +603,5 @@ int rz_h_accommodation_calendar(rz_req_t *rq)
     out = rz_json_pool_own(p, json_pack("{s:O, s:s, s:s, s:O, s:O}", "accommodationId",
                                         json_object_get(acc, "id"), "from", from, "to", to,
                                         "bookings", list, "days", days));
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }

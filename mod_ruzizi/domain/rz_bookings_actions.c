@@ -3,19 +3,17 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_clientdoc.h"
 #include "core/rz_estdoc.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 /* One action being applied, inside its unit of work. */
 typedef struct act_t {
@@ -61,7 +59,7 @@ static const char *const from_cancellable[] = {"pending", "accepted", "confirmed
 
 static int invalid_transition(act_t *a, const char *why)
 {
-    return rz_write_error(&a->w, HTTP_CONFLICT, "INVALID_TRANSITION", why, NULL), -1;
+    return rz_write_error(&a->w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION", why, NULL), -1;
 }
 
 /* ---- guards and effects ------------------------------------------------------------------- */
@@ -77,8 +75,8 @@ static int checkin_guard(act_t *a)
     json_t *ci = json_object_get(a->in, "clientInfo"), *merged;
     rz_status_t st;
 
-    rz_datetime_parse(rz_bk_str(a->b, "checkIn"), &in);
-    rz_datetime_parse(rz_bk_str(a->b, "checkOut"), &out);
+    rz_datetime_parse(rz_json_str(a->b, "checkIn"), &in);
+    rz_datetime_parse(rz_json_str(a->b, "checkOut"), &out);
     if (a->u.mode == RZ_MODE_HOURLY ? a->now < in - 3600
                                     : rz_business_date(&a->u.clock, a->now) < rz_bk_day(a->b)) {
         return invalid_transition(a, "Too early to check in");
@@ -86,13 +84,14 @@ static int checkin_guard(act_t *a)
     if (a->now >= out) {
         return invalid_transition(a, "The stay is over");
     }
-    if (strcmp(rz_bk_str(a->u.acc, "status"), "available") != 0) {
+    if (strcmp(rz_json_str(a->u.acc, "status"), "available") != 0) {
         return rz_bk_not_available(&a->w, NULL), -1;
     }
     if (a->now < in) {
         rz_timestamp_format(a->now / 60 * 60, now_min);
-        st = rz_booking_free(a->w.s, a->rq->pool, rz_bk_str(a->b, "accommodationId"), now_min,
-                             rz_bk_str(a->b, "checkIn"), rz_bk_str(a->b, "id"), &free_, &conflict);
+        st = rz_booking_free(a->w.s, a->rq->pool, rz_json_str(a->b, "accommodationId"), now_min,
+                             rz_json_str(a->b, "checkIn"), rz_json_str(a->b, "id"), &free_,
+                             &conflict);
         if (st != RZ_OK) {
             return rz_write_fail(&a->w, st), -1;
         }
@@ -115,7 +114,7 @@ static int checkout_guard(act_t *a)
     int64_t out, t = a->now / 60 * 60, in_day = rz_bk_day(a->b), out_day;
     char ts[21], d[11];
 
-    rz_datetime_parse(rz_bk_str(a->b, "checkOut"), &out);
+    rz_datetime_parse(rz_json_str(a->b, "checkOut"), &out);
     if (t < out) {
         out_day = rz_local_date(&a->u.clock, t);
         if (a->u.mode != RZ_MODE_HOURLY && out_day < in_day + 1) {
@@ -136,15 +135,15 @@ static int checkout_guard(act_t *a)
 static int checkout_after(act_t *a, const json_t *updated)
 {
     apr_pool_t *p = a->rq->pool;
-    const char *acc_id = rz_bk_str(a->b, "accommodationId"),
-               *est = rz_bk_str(a->b, "establishmentId");
+    const char *acc_id = rz_json_str(a->b, "accommodationId"),
+               *est = rz_json_str(a->b, "establishmentId");
     json_t *acc_after, *c_before = NULL, *c_after = NULL;
     rz_update_t u = {rz_json_pool_own(p, json_pack("{s:s, s:s}", "housekeepingStatus", "dirty",
                                                    "updatedAt", a->now_ts)),
                      NULL, NULL};
     rz_status_t st = RZ_OK;
 
-    if (strcmp(rz_bk_str(a->u.acc, "housekeepingStatus"), "dirty") != 0) {
+    if (strcmp(rz_json_str(a->u.acc, "housekeepingStatus"), "dirty") != 0) {
         if ((st = rz_store_update(a->w.s, RZ_ACCOMMODATIONS, acc_id, &u, -1, &acc_after))
             == RZ_OK) {
             json_t *before = rz_bk_audit_doc(p, a->u.acc), *after = rz_bk_audit_doc(p, acc_after);
@@ -155,12 +154,12 @@ static int checkout_after(act_t *a, const json_t *updated)
         }
     }
     if (st == RZ_OK) {
-        st = rz_client_record_stay(a->w.s, p, rz_bk_str(a->b, "clientId"),
+        st = rz_client_record_stay(a->w.s, p, rz_json_str(a->b, "clientId"),
                                    json_integer_value(rz_json_path_get(updated, "pricing.total")),
                                    a->now_ts, &c_before, &c_after);
         if (st == RZ_OK) {
-            st = rz_write_audit(&a->w, "client.update", "client", rz_bk_str(a->b, "clientId"), est,
-                                c_before, c_after, NULL);
+            st = rz_write_audit(&a->w, "client.update", "client", rz_json_str(a->b, "clientId"),
+                                est, c_before, c_after, NULL);
         } else if (st == RZ_NOT_FOUND) {
             st = RZ_OK; /* the client was deleted: nothing to count */
         }
@@ -210,7 +209,7 @@ static int apply(act_t *a, const action_t *d, json_t **updated)
     rz_update_t u = {NULL, NULL, NULL};
     rz_status_t st;
 
-    if (!rz_bk_in_list(d->from, rz_bk_str(a->b, "status"))) {
+    if (!rz_bk_in_list(d->from, rz_json_str(a->b, "status"))) {
         return invalid_transition(a, "Action not allowed in the booking's current state");
     }
     a->set = rz_booking_transition_set(p, a->b, d->to, a->rq->who->user_id, NULL, a->now_ts);
@@ -218,11 +217,11 @@ static int apply(act_t *a, const action_t *d, json_t **updated)
         return -1;
     }
     u.set = a->set;
-    st = rz_store_update(a->w.s, RZ_BOOKINGS, rz_bk_str(a->b, "id"), &u,
+    st = rz_store_update(a->w.s, RZ_BOOKINGS, rz_json_str(a->b, "id"), &u,
                          json_integer_value(json_object_get(a->b, "version")), updated);
     if (st == RZ_OK) {
         st = rz_write_audit(&a->w, apr_pstrcat(p, "booking.", d->verb, NULL), "booking",
-                            rz_bk_str(a->b, "id"), rz_bk_str(a->b, "establishmentId"),
+                            rz_json_str(a->b, "id"), rz_json_str(a->b, "establishmentId"),
                             rz_bk_audit_doc(p, a->b), rz_bk_audit_doc(p, *updated), NULL);
     }
     if (st != RZ_OK) {
@@ -233,7 +232,7 @@ static int apply(act_t *a, const action_t *d, json_t **updated)
     }
     if (d->mail) {
         st = rz_booking_mail_guest(a->w.s, p, d->mail, *updated, a->u.acc, a->u.est,
-                                   rz_bk_str(a->in, "reason"), rz_bk_base_url(a->rq));
+                                   rz_json_str(a->in, "reason"), rz_bk_base_url(a->rq));
         if (st != RZ_OK) {
             return rz_write_fail(&a->w, st), -1;
         }
@@ -254,24 +253,25 @@ static int run_action(rz_req_t *rq, const action_t *d)
     a.rq = rq;
     rz_vctx_init(&v, rq->pool);
     if (!(a.in = rz_validate(&v, d->schema, rq->body, RZ_V_CREATE))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_booking_load(rq, &s, &b) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    key = rz_acc_key(rq->pool, rz_bk_str(b, "accommodationId"));
+    key = rz_acc_key(rq->pool, rz_json_str(b, "accommodationId"));
     if (rz_write_begin(&a.w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     a.now = rz_now();
     a.now_ts = rz_bk_now(rq);
     /* re-read under the unit's key: the state checked is the state written over */
-    if ((st = rz_store_get(a.w.s, RZ_BOOKINGS, rz_bk_str(b, "id"), &a.b)) != RZ_OK) {
+    if ((st = rz_store_get(a.w.s, RZ_BOOKINGS, rz_json_str(b, "id"), &a.b)) != RZ_OK) {
         return rz_write_fail(&a.w, st);
     }
-    if ((st = rz_store_get(a.w.s, RZ_ACCOMMODATIONS, rz_bk_str(b, "accommodationId"), &a.u.acc))
+    if ((st = rz_store_get(a.w.s, RZ_ACCOMMODATIONS, rz_json_str(b, "accommodationId"), &a.u.acc))
             != RZ_OK
-        || (st = rz_store_get(a.w.s, RZ_ESTABLISHMENTS, rz_bk_str(b, "establishmentId"), &a.u.est))
+        || (st =
+                rz_store_get(a.w.s, RZ_ESTABLISHMENTS, rz_json_str(b, "establishmentId"), &a.u.est))
                != RZ_OK) {
         return rz_write_fail(&a.w, st);
     }
@@ -280,9 +280,9 @@ static int run_action(rz_req_t *rq, const action_t *d)
         a.u.mode = RZ_MODE_NIGHTLY;
     }
     if (apply(&a, d, &updated) != 0 || rz_write_commit(&a.w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est),
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, updated, a.u.acc, a.u.est),
                            NULL);
 }
 

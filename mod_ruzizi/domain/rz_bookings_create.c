@@ -4,19 +4,17 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "auth/rz_ratelimit.h"
-#include "core/rz_bkcode.h"
-#include "core/rz_booking_events.h"
+#include "services/rz_bkcode_store.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_clients.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 /* One creation in progress. */
 typedef struct {
@@ -29,28 +27,22 @@ typedef struct {
     const char *status; /* the initial status */
 } create_t;
 
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 /* The stored document of the new booking (without bookingCode and clientId). */
 static json_t *new_doc(create_t *c, const char *now)
 {
     rz_req_t *rq = c->rq;
     const json_t *in = c->in;
-    const char *by = rq->who ? rq->who->user_id : NULL, *lang = rz_bk_str(in, "language");
+    const char *by = rq->who ? rq->who->user_id : NULL, *lang = rz_json_str(in, "language");
     json_int_t ttl = json_is_integer(json_object_get(c->u.est, "pendingTtlHours"))
                          ? json_integer_value(json_object_get(c->u.est, "pendingTtlHours"))
                          : 48;
-    const char *type = c->public_route ? "online" : rz_bk_str(in, "bookingType");
+    const char *type = c->public_route ? "online" : rz_json_str(in, "bookingType");
     json_t *doc = json_object();
     char exp[21];
 
     if (!lang) {
-        lang =
-            rz_bk_str(c->u.est, "defaultLanguage") ? rz_bk_str(c->u.est, "defaultLanguage") : "fr";
+        lang = rz_json_str(c->u.est, "defaultLanguage") ? rz_json_str(c->u.est, "defaultLanguage")
+                                                        : "fr";
     }
     json_object_set(doc, "establishmentId", json_object_get(c->u.acc, "establishmentId"));
     json_object_set(doc, "accommodationId", json_object_get(in, "accommodationId"));
@@ -114,13 +106,13 @@ static rz_status_t announce(create_t *c, rz_write_t *w, const json_t *doc)
 static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
 {
     rz_req_t *rq = c->rq;
-    const char *est = rz_bk_str(c->u.acc, "establishmentId"), *client_id, *code, *id;
+    const char *est = rz_json_str(c->u.acc, "establishmentId"), *client_id, *code, *id;
     json_t *created = NULL, *doc = new_doc(c, rz_bk_now(rq));
     rz_status_t st;
 
     st = rz_client_link(
         w->s, rq->pool, est, json_object_get(c->in, "clientInfo"),
-        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular", rz_bk_str(doc, "language"),
+        strcmp(c->status, "checked_in") == 0 ? "walkin" : "regular", rz_json_str(doc, "language"),
         json_is_true(json_object_get(c->in, "marketingOptIn")), &client_id, &created);
     if (st == RZ_OK && created) {
         json_t *a = rz_bk_audit_doc(rq->pool, created);
@@ -143,12 +135,13 @@ static rz_status_t write_booking(create_t *c, rz_write_t *w, json_t **doc_out)
     return st;
 }
 
-/* Steps (10)-(11) and the write, once the input is valid. Returns OK after answering. */
+/* Steps (10)-(11) and the write, once the input is valid. Returns the status of the answer it set.
+ */
 static int create_in_unit(create_t *c, rz_sess_t *s)
 {
     rz_req_t *rq = c->rq;
     const json_t *ci = json_object_get(c->in, "clientInfo");
-    const char *keys[3], *acc_id = rz_bk_str(c->in, "accommodationId"), *conflict = NULL;
+    const char *keys[3], *acc_id = rz_json_str(c->in, "accommodationId"), *conflict = NULL;
     char in_ts[21], out_ts[21];
     json_t *acc, *doc;
     rz_write_t w;
@@ -158,8 +151,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
 
     keys[0] = rz_acc_key(rq->pool, acc_id);
     nkeys = 1
-            + rz_client_keys(rq->pool, rz_bk_str(c->u.acc, "establishmentId"),
-                             rz_bk_str(ci, "email"), rz_bk_str(ci, "phone"), keys + 1);
+            + rz_client_keys(rq->pool, rz_json_str(c->u.acc, "establishmentId"),
+                             rz_json_str(ci, "email"), rz_json_str(ci, "phone"), keys + 1);
     rz_timestamp_format(c->stay.check_in, in_ts);
     rz_timestamp_format(c->stay.check_out, out_ts);
     /* A stay already taken needs no unit of work: of many requests racing for one unit, the
@@ -169,20 +162,20 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
     memset(&w, 0, sizeof(w));
     w.rq = rq;
     if (rz_write_gate(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     st = rz_booking_free_within(s, rq->pool, acc_id, in_ts, out_ts, span, NULL, &free_, &conflict);
     if (st == RZ_OK && !free_) {
         return rz_bk_not_available(&w, conflict);
     }
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* SPEC 6.1: the unit's status and the overlap are read under the unit's key */
     if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, acc_id, &acc)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
-    if (strcmp(rz_bk_str(acc, "status"), "available") != 0) {
+    if (strcmp(rz_json_str(acc, "status"), "available") != 0) {
         return rz_bk_not_available(&w, NULL);
     }
     st =
@@ -197,16 +190,16 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (c->public_route) {
-        return rz_respond_data(rq->r, HTTP_CREATED,
+        return rz_respond_data(rq, RZ_HTTP_CREATED,
                                rz_public_booking_view(rq->pool, s, doc, c->u.acc, c->u.est),
                                "Booking request received");
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/bookings/", rz_bk_str(doc, "id"), NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED,
+    apr_table_setn(rq->res.headers, "Location",
+                   apr_pstrcat(rq->pool, "/api/bookings/", rz_json_str(doc, "id"), NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED,
                            rz_booking_view(rq->pool, s, doc, c->u.acc, c->u.est), NULL);
 }
 
@@ -214,7 +207,8 @@ static int create_in_unit(create_t *c, rz_sess_t *s)
 static int public_limits(rz_req_t *rq, const json_t *in)
 {
     const json_t *ci = json_object_get(in, "clientInfo");
-    const char *contact = rz_bk_str(ci, "email") ? rz_bk_str(ci, "email") : rz_bk_str(ci, "phone");
+    const char *contact =
+        rz_json_str(ci, "email") ? rz_json_str(ci, "email") : rz_json_str(ci, "phone");
 
     if (rz_auth_rate_limit(rq, RZ_RL_BOOKING_IP, rz_auth_client_key(rq)) != 0) {
         return -1;
@@ -225,12 +219,12 @@ static int public_limits(rz_req_t *rq, const json_t *in)
 /* Public route: the body's establishment must exist, be active and own the unit (404). */
 static int public_scope_ok(create_t *c)
 {
-    const char *est = rz_bk_str(c->in, "establishmentId");
+    const char *est = rz_json_str(c->in, "establishmentId");
 
-    if (strcmp(est, rz_bk_str(c->u.acc, "establishmentId")) != 0
+    if (strcmp(est, rz_json_str(c->u.acc, "establishmentId")) != 0
         || !json_is_true(json_object_get(c->u.est, "isActive"))) {
-        rz_respond_error(c->rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
-                         detail1(c->rq, "accommodationId", "not found"));
+        rz_respond_error(c->rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Accommodation not found",
+                         rz_detail1(c->rq->pool, "accommodationId", "not found"));
         return 0;
     }
     return 1;
@@ -248,40 +242,40 @@ static int create_booking(rz_req_t *rq, int public_route)
     c.rq = rq;
     c.public_route = public_route;
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     rz_vctx_init(&v, rq->pool);
     v.country = rz_bk_country_hint(s, rq->pool, rq->body);
     if (!(c.in = rz_bk_validate_create(&v, rq->body, public_route))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (public_route && public_limits(rq, c.in) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    if (rz_bk_unit_load(rq, s, rz_bk_str(c.in, "accommodationId"), !public_route, "accommodationId",
-                        &c.u)
+    if (rz_bk_unit_load(rq, s, rz_json_str(c.in, "accommodationId"), !public_route,
+                        "accommodationId", &c.u)
             != 0
         || (public_route && !public_scope_ok(&c))) {
-        return OK;
+        return rq->res.status;
     }
     max = json_integer_value(rz_json_path_get(c.u.acc, "capacity.maxGuests"));
     if (json_integer_value(json_object_get(c.in, "numberOfGuests")) > max) {
-        return rz_respond_validation(rq->r,
-                                     detail1(rq, "numberOfGuests",
-                                             apr_psprintf(rq->pool,
-                                                          "must be at most %" JSON_INTEGER_FORMAT
-                                                          " (the accommodation's capacity)",
-                                                          max)));
+        return rz_respond_validation(rq,
+                                     rz_detail1(rq->pool, "numberOfGuests",
+                                                apr_psprintf(rq->pool,
+                                                             "must be at most %" JSON_INTEGER_FORMAT
+                                                             " (the accommodation's capacity)",
+                                                             max)));
     }
-    c.status = public_route ? "pending" : rz_bk_str(c.in, "initialStatus");
-    if (!public_route && strcmp(rz_bk_str(c.in, "bookingType"), "walkin") == 0) {
+    c.status = public_route ? "pending" : rz_json_str(c.in, "initialStatus");
+    if (!public_route && strcmp(rz_json_str(c.in, "bookingType"), "walkin") == 0) {
         c.status = "checked_in";
     }
-    if (rz_bk_resolve_stay(rq, &c.u, rz_bk_str(c.in, "checkIn"), rz_bk_str(c.in, "checkOut"), 1,
+    if (rz_bk_resolve_stay(rq, &c.u, rz_json_str(c.in, "checkIn"), rz_json_str(c.in, "checkOut"), 1,
                            &c.stay)
             != 0
         || !(c.pricing = rz_bk_price(rq, &c.u, &c.stay))) {
-        return OK;
+        return rq->res.status;
     }
     return create_in_unit(&c, s);
 }

@@ -4,14 +4,12 @@
 #include "domain/rz_bookings_priv.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 #include "domain/rz_accommodations.h"
-#include "http/rz_response.h"
 
 /* The writable fields (SPEC 4.5) and which of them a checked_in booking still accepts. */
 static const char *const writable[] = {"accommodationId", "checkIn",         "checkOut",
@@ -32,12 +30,6 @@ typedef struct {
     int stay_changed;
 } patch_t;
 
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 static int same(const json_t *a, const json_t *b)
 {
     return json_equal(a ? a : json_null(), b ? b : json_null());
@@ -53,7 +45,7 @@ static const json_t *stored_value(const json_t *b, const char *key)
  * or -1 after answering. */
 static int diff_fields(patch_t *p)
 {
-    const char *status = rz_bk_str(p->b, "status");
+    const char *status = rz_json_str(p->b, "status");
     int i;
 
     for (i = 0; writable[i]; i++) {
@@ -66,9 +58,9 @@ static int diff_fields(patch_t *p)
         }
         if (!rz_bk_in_list(open_states, status) && !rz_bk_in_list(in_house_ok, writable[i])) {
             rz_respond_error(
-                p->rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+                p->rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                 apr_psprintf(p->rq->pool, "%s cannot be changed in state %s", writable[i], status),
-                detail1(p->rq, writable[i], "not changeable in this state"));
+                rz_detail1(p->rq->pool, writable[i], "not changeable in this state"));
             return -1;
         }
         json_object_set(p->set, writable[i], now ? (json_t *)now : json_null());
@@ -81,10 +73,10 @@ static int diff_fields(patch_t *p)
 static int stay_fields(patch_t *p, rz_sess_t *s)
 {
     rz_req_t *rq = p->rq;
-    const char *acc_id = rz_bk_str(p->merged, "accommodationId"),
-               *status = rz_bk_str(p->b, "status");
-    const char *in = rz_bk_str(p->merged, "checkIn"), *out = rz_bk_str(p->merged, "checkOut");
-    int unit_changed = strcmp(acc_id, rz_bk_str(p->b, "accommodationId")) != 0;
+    const char *acc_id = rz_json_str(p->merged, "accommodationId"),
+               *status = rz_json_str(p->b, "status");
+    const char *in = rz_json_str(p->merged, "checkIn"), *out = rz_json_str(p->merged, "checkOut");
+    int unit_changed = strcmp(acc_id, rz_json_str(p->b, "accommodationId")) != 0;
     int64_t t_old, t_new;
     int is_date;
     rz_stay_t st;
@@ -94,42 +86,40 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
         return -1;
     }
     if (unit_changed
-        && strcmp(rz_bk_str(p->u.acc, "pricingMode"),
+        && strcmp(rz_json_str(p->u.acc, "pricingMode"),
                   json_string_value(rz_json_path_get(p->b, "pricing.mode")))
                != 0) {
-        rz_respond_validation(rq->r, detail1(rq, "accommodationId",
-                                             "must have the same pricing mode as the booking"));
+        rz_respond_invalid(rq, "accommodationId", "must have the same pricing mode as the booking");
         return -1;
     }
     if (json_integer_value(json_object_get(p->merged, "numberOfGuests"))
         > json_integer_value(rz_json_path_get(p->u.acc, "capacity.maxGuests"))) {
-        rz_respond_validation(
-            rq->r, detail1(rq, "numberOfGuests", "must be at most the accommodation's capacity"));
+        rz_respond_invalid(rq, "numberOfGuests", "must be at most the accommodation's capacity");
         return -1;
     }
     /* a date and the stored datetime it resolves to are the same stay */
     p->stay_changed = unit_changed;
     if (rz_stay_point(&p->u.clock, in, 0, &t_new, &is_date) == 0
-        && rz_datetime_parse(rz_bk_str(p->b, "checkIn"), &t_old) == 0 && t_new != t_old) {
+        && rz_datetime_parse(rz_json_str(p->b, "checkIn"), &t_old) == 0 && t_new != t_old) {
         if (!rz_bk_in_list(open_states, status)) {
-            rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+            rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                              "checkIn cannot be changed after check-in",
-                             detail1(rq, "checkIn", "not changeable in this state"));
+                             rz_detail1(rq->pool, "checkIn", "not changeable in this state"));
             return -1;
         }
         p->stay_changed = 2; /* the arrival moved: the booking window applies again */
     }
     if (rz_stay_point(&p->u.clock, out, 1, &t_new, &is_date) == 0
-        && rz_datetime_parse(rz_bk_str(p->b, "checkOut"), &t_old) == 0 && t_new != t_old) {
+        && rz_datetime_parse(rz_json_str(p->b, "checkOut"), &t_old) == 0 && t_new != t_old) {
         p->stay_changed = p->stay_changed ? p->stay_changed : 1;
     }
     if (!p->stay_changed) {
         return 0;
     }
     if (!json_is_null(json_object_get(p->b, "invoiceId")) && json_object_get(p->b, "invoiceId")) {
-        rz_respond_error(rq->r, HTTP_CONFLICT, "INVOICE_EXISTS",
+        rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVOICE_EXISTS",
                          "The booking has an invoice: its stay cannot change",
-                         detail1(rq, "invoiceId", rz_bk_str(p->b, "invoiceId")));
+                         rz_detail1(rq->pool, "invoiceId", rz_json_str(p->b, "invoiceId")));
         return -1;
     }
     if (rz_bk_resolve_stay(rq, &p->u, in, out, p->stay_changed == 2, &st) != 0
@@ -140,43 +130,45 @@ static int stay_fields(patch_t *p, rz_sess_t *s)
     return 0;
 }
 
-/* The write: availability under the unit keys, update, audit. Returns OK after answering. */
+/* The write: availability under the unit keys, update, audit. Returns the status of the answer it
+ * set. */
 static int write_patch(patch_t *p, rz_sess_t *s)
 {
     rz_req_t *rq = p->rq;
-    const char *keys[2], *conflict = NULL, *id = rz_bk_str(p->b, "id");
+    const char *keys[2], *conflict = NULL, *id = rz_json_str(p->b, "id");
     int nkeys = 1, free_ = 0;
     json_t *cur, *acc, *after;
     rz_update_t u = {p->set, NULL, NULL};
     rz_write_t w;
     rz_status_t st;
 
-    keys[0] = rz_acc_key(rq->pool, rz_bk_str(p->b, "accommodationId"));
-    if (strcmp(rz_bk_str(p->merged, "accommodationId"), rz_bk_str(p->b, "accommodationId")) != 0) {
-        keys[nkeys++] = rz_acc_key(rq->pool, rz_bk_str(p->merged, "accommodationId"));
+    keys[0] = rz_acc_key(rq->pool, rz_json_str(p->b, "accommodationId"));
+    if (strcmp(rz_json_str(p->merged, "accommodationId"), rz_json_str(p->b, "accommodationId"))
+        != 0) {
+        keys[nkeys++] = rz_acc_key(rq->pool, rz_json_str(p->merged, "accommodationId"));
     }
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_store_get(w.s, RZ_BOOKINGS, id, &cur)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (json_integer_value(json_object_get(cur, "version"))
         != json_integer_value(json_object_get(p->b, "version"))) {
-        return rz_write_error(&w, HTTP_CONFLICT, "INVALID_TRANSITION",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                               "The booking changed meanwhile: read it again", NULL);
     }
     if (json_object_get(p->set, "checkIn")) {
-        if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, rz_bk_str(p->merged, "accommodationId"),
+        if ((st = rz_store_get(w.s, RZ_ACCOMMODATIONS, rz_json_str(p->merged, "accommodationId"),
                                &acc))
             != RZ_OK) {
             return rz_write_fail(&w, st);
         }
-        if (strcmp(rz_bk_str(acc, "status"), "available") != 0) {
+        if (strcmp(rz_json_str(acc, "status"), "available") != 0) {
             return rz_bk_not_available(&w, NULL);
         }
-        st = rz_booking_free(w.s, rq->pool, rz_bk_str(p->merged, "accommodationId"),
-                             rz_bk_str(p->set, "checkIn"), rz_bk_str(p->set, "checkOut"), id,
+        st = rz_booking_free(w.s, rq->pool, rz_json_str(p->merged, "accommodationId"),
+                             rz_json_str(p->set, "checkIn"), rz_json_str(p->set, "checkOut"), id,
                              &free_, &conflict);
         if (st != RZ_OK) {
             return rz_write_fail(&w, st);
@@ -189,16 +181,17 @@ static int write_patch(patch_t *p, rz_sess_t *s)
     st = rz_store_update(w.s, RZ_BOOKINGS, id, &u,
                          json_integer_value(json_object_get(cur, "version")), &after);
     if (st == RZ_OK) {
-        st = rz_write_audit(&w, "booking.update", "booking", id, rz_bk_str(cur, "establishmentId"),
-                            rz_bk_audit_doc(rq->pool, cur), rz_bk_audit_doc(rq->pool, after), NULL);
+        st =
+            rz_write_audit(&w, "booking.update", "booking", id, rz_json_str(cur, "establishmentId"),
+                           rz_bk_audit_doc(rq->pool, cur), rz_bk_audit_doc(rq->pool, after), NULL);
     }
     if (st != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, after, p->u.acc, p->u.est),
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, after, p->u.acc, p->u.est),
                            NULL);
 }
 
@@ -213,14 +206,14 @@ int rz_h_booking_patch(rz_req_t *rq)
     p.rq = rq;
     rz_vctx_init(&v, rq->pool);
     if (!rz_bk_check_patch(&v, rq->body)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_booking_load(rq, &s, &p.b) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    if (!rz_bk_in_list(open_states, rz_bk_str(p.b, "status"))
-        && strcmp(rz_bk_str(p.b, "status"), "checked_in") != 0) {
-        return rz_respond_error(rq->r, HTTP_CONFLICT, "INVALID_TRANSITION",
+    if (!rz_bk_in_list(open_states, rz_json_str(p.b, "status"))
+        && strcmp(rz_json_str(p.b, "status"), "checked_in") != 0) {
+        return rz_respond_error(rq, RZ_HTTP_CONFLICT, "INVALID_TRANSITION",
                                 "A finished booking cannot be changed", NULL);
     }
     rz_vctx_init(&v, rq->pool);
@@ -228,17 +221,17 @@ int rz_h_booking_patch(rz_req_t *rq)
     merged = rz_merge_patch(rq->pool, rz_bk_writable(rq->pool, p.b), rq->body);
     json_object_del(merged, "establishmentId");
     if (!(p.merged = rz_bk_validate_merged(&v, merged))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
-    if (!rz_bk_str(p.merged, "language")) {
+    if (!rz_json_str(p.merged, "language")) {
         json_object_set(p.merged, "language", json_object_get(p.b, "language"));
     }
     p.set = rz_json_pool_own(rq->pool, json_object());
     if (diff_fields(&p) != 0 || stay_fields(&p, s) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (json_object_size(p.set) == 0) { /* nothing changes: 200, no write, no audit */
-        return rz_respond_data(rq->r, HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc, p.u.est),
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_booking_view(rq->pool, s, p.b, p.u.acc, p.u.est),
                                NULL);
     }
     return write_patch(&p, s);

@@ -10,7 +10,7 @@
 #include "core/rz_stay.h"
 #include "core/rz_validate.h"
 #include "domain/rz_bookings.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 /* The unit a booking is for, with its establishment. */
 typedef struct {

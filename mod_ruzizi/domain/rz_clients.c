@@ -3,7 +3,6 @@
 #include "domain/rz_clients.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -14,13 +13,8 @@
 #include "core/rz_query.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 /* ---- view ------------------------------------------------------------------------------------ */
 
@@ -67,7 +61,7 @@ json_t *rz_client_view(apr_pool_t *p, rz_sess_t *s, const json_t *c)
     if (!json_is_array(json_object_get(out, "preferences"))) {
         json_object_set_new(out, "preferences", json_array());
     }
-    if (client_outstanding_balance(s, str(c, "id"), &balance) != RZ_OK) {
+    if (client_outstanding_balance(s, rz_json_str(c, "id"), &balance) != RZ_OK) {
         balance = 0;
     }
     json_object_set_new(out, "outstandingBalance", json_integer((json_int_t)balance));
@@ -91,25 +85,15 @@ int rz_h_client_get(rz_req_t *rq)
     json_t *c;
 
     if (rz_client_load(rq, &s, &c) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, s, c), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, s, c), NULL);
 }
 
 /* ---- GET /api/clients ------------------------------------------------------------------------ */
 
 static const char *const list_sorts[] = {"createdAt",  "lastName",   "totalStays",
                                          "totalSpent", "lastStayAt", NULL};
-
-typedef struct {
-    rz_cond_t all[4];
-    int nall;
-    rz_cond_t any[6];
-    int nany;
-    rz_page_t page;
-    const char *sort;
-    int desc;
-} clients_filter_t;
 
 /* The country that national phone numbers of the filter belong to: the establishment's
  * location.country (SA without establishmentId, or an unknown one: "BI", the default country). */
@@ -142,108 +126,63 @@ static const char *query_text(rz_req_t *rq, const char *name)
     return t && *t ? t : NULL;
 }
 
-/* Reads the query of GET /api/clients into f. Returns 0, or -1 with details in v (or after
- * answering a store error, *answered set). */
-static int list_filter(rz_req_t *rq, rz_vctx_t *v, rz_sess_t *s, clients_filter_t *f, int *answered)
+/* The filters of GET /api/clients: q, classification, establishmentId (SPEC 3.2 rule 3), email
+ * (normalised, exact) and phone (normalised with the establishment's country, exact). The store
+ * session is taken first: the phone's country is read from it. */
+static int list_filter(rz_list_t *l)
 {
+    static const char *const searched[] = {"personalInfo.firstName",
+                                           "personalInfo.lastName",
+                                           "personalInfo.email",
+                                           "personalInfo.phone",
+                                           "personalInfo.idNumber",
+                                           "companyName",
+                                           NULL};
+    rz_req_t *rq = l->rq;
     json_t *classes = NULL;
-    const char *est = NULL, *q = NULL, *email, *phone, *country = "BI", *norm = NULL;
-    apr_pool_t *p = rq->pool;
+    const char *est, *q = NULL, *email, *phone, *country = "BI", *norm = NULL;
     rz_status_t st;
 
-    memset(f, 0, sizeof(*f));
-    rz_query_page(v, rq->query, &f->page);
-    rz_query_sort(v, rq->query, list_sorts, "-createdAt", &f->sort, &f->desc);
-    rz_query_q(v, rq->query, &q);
-    rz_query_enum_list(v, rq->query, "classification", rz_client_classes, &classes);
-    if (strcmp(rq->who->role, "super_admin") == 0) {
-        rz_query_id(v, rq->query, "establishmentId", &est);
-    } else {
-        est = rq->who->est_id; /* SPEC 3.2 rule 3: the query's value is ignored */
-    }
-    if ((email = query_text(rq, "email")) && !(norm = rz_email_normalize(p, email))) {
-        rz_v_fail(v, "email", "must be a valid email");
-    }
-    email = email ? norm : NULL;
-    if ((phone = query_text(rq, "phone")) && rz_v_ok(v)) {
-        if ((st = filter_country(s, est, &country)) != RZ_OK) {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-            *answered = 1;
-            return -1;
-        }
-        if (!(phone = rz_phone_normalize(p, phone, country))) {
-            rz_v_fail(v, "phone", "must be a valid phone number");
-        }
-    }
-    if (!rz_v_ok(v)) {
+    if (rz_list_store(l) != 0) {
         return -1;
     }
-    if (est) {
-        f->all[f->nall++] =
-            (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))};
+    rz_query_q(&l->v, rq->query, &q);
+    rz_query_enum_list(&l->v, rq->query, "classification", rz_client_classes, &classes);
+    est = rz_list_establishment(l);
+    if ((email = query_text(rq, "email")) && !(norm = rz_email_normalize(rq->pool, email))) {
+        rz_v_fail(&l->v, "email", "must be a valid email");
     }
-    if (classes && json_array_size(classes) > 0) {
-        f->all[f->nall++] = (rz_cond_t){"classification", RZ_IN, classes};
-    }
-    if (email) {
-        f->all[f->nall++] = (rz_cond_t){"emailKey", RZ_EQ, rz_json_pool_own(p, json_string(email))};
-    }
-    if (phone) {
-        f->all[f->nall++] =
-            (rz_cond_t){"personalInfo.phone", RZ_EQ, rz_json_pool_own(p, json_string(phone))};
-    }
-    if (q) {
-        static const char *const fields[] = {"personalInfo.firstName", "personalInfo.lastName",
-                                             "personalInfo.email",     "personalInfo.phone",
-                                             "personalInfo.idNumber",  "companyName"};
-        json_t *jq = rz_json_pool_own(p, json_string(q));
-        for (f->nany = 0; f->nany < 6; f->nany++) {
-            f->any[f->nany] = (rz_cond_t){fields[f->nany], RZ_CONTAINS_CI, jq};
+    email = email ? norm : NULL;
+    if ((phone = query_text(rq, "phone")) && rz_v_ok(&l->v)) {
+        if ((st = filter_country(l->s, est, &country)) != RZ_OK) {
+            rz_respond_store_error(rq, st, rz_store_last_error(l->s));
+            return -1;
+        }
+        if (!(phone = rz_phone_normalize(rq->pool, phone, country))) {
+            rz_v_fail(&l->v, "phone", "must be a valid phone number");
         }
     }
-    if (strcmp(f->sort, "lastName") == 0) {
-        f->sort = "personalInfo.lastName";
-    }
+    rz_list_eq(l, "establishmentId", est);
+    rz_list_in(l, "classification", classes);
+    rz_list_eq(l, "emailKey", email);
+    rz_list_eq(l, "personalInfo.phone", phone);
+    rz_list_search(l, q, searched);
     return 0;
 }
 
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    return rz_client_view(l->rq->pool, l->s, doc);
+}
+
+static const char *const list_sort_fields[] = {"lastName", "personalInfo.lastName", NULL};
+
+static const rz_list_spec_t clients_list = {RZ_CLIENTS,       list_sorts,  "-createdAt",
+                                            list_sort_fields, list_filter, list_view};
+
 int rz_h_clients_list(rz_req_t *rq)
 {
-    rz_vctx_t v;
-    clients_filter_t f;
-    rz_query_t q;
-    rz_sess_t *s;
-    json_t *found, *data, *doc;
-    long total = 0;
-    size_t i;
-    int answered = 0;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
-    }
-    if (list_filter(rq, &v, s, &f, &answered) != 0) {
-        return answered ? OK : rz_respond_validation(rq->r, v.details);
-    }
-    memset(&q, 0, sizeof(q));
-    q.all = f.all;
-    q.nall = f.nall;
-    q.any = f.any;
-    q.nany = f.nany;
-    q.sort = f.sort;
-    q.sort_desc = f.desc;
-    q.skip = (f.page.page - 1) * f.page.limit;
-    q.limit = f.page.limit;
-    q.want_total = 1;
-    if ((st = rz_store_find(s, RZ_CLIENTS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach (found, i, doc) {
-        json_array_append(data, rz_client_view(rq->pool, s, doc));
-    }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
+    return rz_list_run(rq, &clients_list);
 }
 
 /* ---- the booking-side contract (SPEC 6.7) ------------------------------------------------------
@@ -289,7 +228,7 @@ static rz_status_t find_by_phone(rz_sess_t *s, apr_pool_t *p, const char *est, c
     }
     *out = NULL;
     json_array_foreach (arr, i, item) {
-        at = str(item, "createdAt") ? str(item, "createdAt") : "";
+        at = rz_json_str(item, "createdAt") ? rz_json_str(item, "createdAt") : "";
         if (!*out || strcmp(at, best_at) < 0) {
             *out = item;
             best_at = at;
@@ -305,8 +244,8 @@ static rz_status_t default_language(rz_sess_t *s, const char *est, const char **
     rz_status_t st = rz_store_get(s, RZ_ESTABLISHMENTS, est, &doc);
 
     *lang = "fr";
-    if (st == RZ_OK && str(doc, "defaultLanguage")) {
-        *lang = str(doc, "defaultLanguage");
+    if (st == RZ_OK && rz_json_str(doc, "defaultLanguage")) {
+        *lang = rz_json_str(doc, "defaultLanguage");
     }
     return st == RZ_NOT_FOUND ? RZ_OK : st;
 }
@@ -315,7 +254,8 @@ rz_status_t rz_client_link(rz_sess_t *s, apr_pool_t *p, const char *est, const j
                            const char *classification, const char *language, int opt_in,
                            const char **client_id, json_t **created)
 {
-    const char *email = str(client_info, "email"), *phone = str(client_info, "phone"), *id;
+    const char *email = rz_json_str(client_info, "email"),
+               *phone = rz_json_str(client_info, "phone"), *id;
     json_t *doc = NULL, *c;
     char now[21];
     rz_status_t st = RZ_NOT_FOUND;
@@ -334,7 +274,7 @@ rz_status_t rz_client_link(rz_sess_t *s, apr_pool_t *p, const char *est, const j
         st = find_by_phone(s, p, est, phone, &doc);
     }
     if (st == RZ_OK) {
-        *client_id = apr_pstrdup(p, str(doc, "id"));
+        *client_id = apr_pstrdup(p, rz_json_str(doc, "id"));
         return RZ_OK;
     }
     if (st != RZ_NOT_FOUND) {

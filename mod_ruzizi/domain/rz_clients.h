@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 #include "store/rz_store.h"
 
 #define RZ_CLIENTS "clients"

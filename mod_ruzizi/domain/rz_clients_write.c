@@ -3,7 +3,6 @@
 #include "domain/rz_clients.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -12,18 +11,12 @@
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 #define RZ_BOOKINGS_COLL "bookings"
 
 static const char *const ignore_est[] = {"establishmentId", NULL};
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
 
 static const char *email_of(const json_t *c)
 {
@@ -35,22 +28,11 @@ static const char *phone_of(const json_t *c)
     return json_string_value(rz_json_path_get(c, "personalInfo.phone"));
 }
 
-static int is_sa(const rz_req_t *rq)
-{
-    return strcmp(rq->who->role, "super_admin") == 0;
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 static int duplicate_email(rz_write_t *w)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "DUPLICATE_EMAIL",
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL",
                           "Email already used by a client of this establishment",
-                          detail1(w->rq, "personalInfo.email", "already used"));
+                          rz_detail1(w->rq->pool, "personalInfo.email", "already used"));
 }
 
 /* The unit-of-work key that serialises the writers of one client's writable fields. */
@@ -68,7 +50,9 @@ static int write_keys(apr_pool_t *p, const char *id, const json_t *c, const char
     if (id) {
         keys[n++] = client_key(p, id);
     }
-    return n + rz_client_keys(p, str(c, "establishmentId"), email_of(c), phone_of(c), keys + n);
+    return n
+           + rz_client_keys(p, rz_json_str(c, "establishmentId"), email_of(c), phone_of(c),
+                            keys + n);
 }
 
 /* RZ_OK when no other client of c's establishment has c's email key (or c has none),
@@ -121,7 +105,7 @@ static void vctx_for(rz_req_t *rq, rz_vctx_t *v, const json_t *est)
 
 static const char *language_of(const json_t *est)
 {
-    const char *lang = str(est, "defaultLanguage");
+    const char *lang = rz_json_str(est, "defaultLanguage");
 
     return lang ? lang : "fr";
 }
@@ -140,44 +124,44 @@ int rz_h_client_create(rz_req_t *rq)
     rz_sess_t *s = NULL;
     rz_status_t st;
 
-    if (!is_sa(rq)) { /* replaced by the caller's own (SPEC 2.1) */
+    if (!rz_auth_is_sa(rq)) { /* replaced by the caller's own (SPEC 2.1) */
         json_object_set_new(in, "establishmentId", json_string(rq->who->est_id));
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK
-        || (st = establishment(s, str(in, "establishmentId"), &est)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, s ? rz_store_last_error(s) : NULL);
+        || (st = establishment(s, rz_json_str(in, "establishmentId"), &est)) != RZ_OK) {
+        return rz_respond_store_error(rq, st, s ? rz_store_last_error(s) : NULL);
     }
     vctx_for(rq, &v, est);
     if (!(c = rz_client_validate(&v, in, language_of(est)))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (!est) {
-        return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                                detail1(rq, "establishmentId", "not found"));
+        return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+                                rz_detail1(rq->pool, "establishmentId", "not found"));
     }
     rz_timestamp_format(rz_now(), now);
     rz_client_init_server_fields(rq->pool, c, rq->who->user_id, now);
     /* the contact keys: a concurrent booking linking the same new contact waits for us (6.7) */
     nkeys = write_keys(rq->pool, NULL, c, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = email_free(w.s, rq->pool, c, NULL)) == RZ_CONFLICT
         || (st == RZ_OK && (st = rz_store_insert(w.s, RZ_CLIENTS, c, &id)) == RZ_CONFLICT)) {
         return duplicate_email(&w);
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "client.create", "client", id, str(c, "establishmentId"), NULL,
-                                rz_client_audit_doc(rq->pool, c), NULL))
+        || (st =
+                rz_write_audit(&w, "client.create", "client", id, rz_json_str(c, "establishmentId"),
+                               NULL, rz_client_audit_doc(rq->pool, c), NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/clients/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_client_view(rq->pool, w.s, c), NULL);
+    apr_table_setn(rq->res.headers, "Location", apr_pstrcat(rq->pool, "/api/clients/", id, NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_client_view(rq->pool, w.s, c), NULL);
 }
 
 /* ---- PATCH /api/clients/{id} ------------------------------------------------------------------
@@ -210,7 +194,7 @@ static json_t *merged_after(rz_req_t *rq, rz_vctx_t *v, const json_t *stored, co
     json_t *patch = rz_json_pool_own(rq->pool, json_deep_copy(rq->body)), *merged;
     const json_t *pest = json_object_get(patch, "establishmentId");
 
-    if (!is_sa(rq)) {
+    if (!rz_auth_is_sa(rq)) {
         json_object_del(patch, "establishmentId");
     } else if (pest && !json_equal(pest, json_object_get(stored, "establishmentId"))) {
         rz_v_fail(v, "establishmentId", "cannot be changed");
@@ -234,36 +218,36 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored, json_t 
 
     *stored = NULL;
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return NULL;
     }
     if (rz_id_valid(id) && (st = rz_store_get(*s, RZ_CLIENTS, id, stored)) != RZ_OK) {
         *stored = NULL;
         if (st != RZ_NOT_FOUND) {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+            rz_respond_store_error(rq, st, rz_store_last_error(*s));
             return NULL;
         }
     }
-    if (*stored && !rz_auth_in_scope(rq, str(*stored, "establishmentId"))) {
+    if (*stored && !rz_auth_in_scope(rq, rz_json_str(*stored, "establishmentId"))) {
         *stored = NULL;
     }
-    est_id = *stored ? str(*stored, "establishmentId") : rq->who->est_id;
+    est_id = *stored ? rz_json_str(*stored, "establishmentId") : rq->who->est_id;
     if ((st = establishment(*s, est_id, est)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        rz_respond_store_error(rq, st, rz_store_last_error(*s));
         return NULL;
     }
     vctx_for(rq, &v, *est);
-    v.ignore = is_sa(rq) ? NULL : ignore_est;
+    v.ignore = rz_auth_is_sa(rq) ? NULL : ignore_est;
     if (!rz_client_check_patch(&v, rq->body)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     if (!*stored) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Client not found", NULL);
         return NULL;
     }
     if (!(after = merged_after(rq, &v, *stored, *est))) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
     }
     return after;
 }
@@ -285,7 +269,7 @@ static rz_status_t apply_update(rz_write_t *w, const json_t *stored, json_t *aft
     u.set = set;
     /* no version guard: the client key serialises writers of these fields, and a check-out's
      * statistics (rz_client_record_stay) touch only fields a PATCH never writes */
-    return rz_store_update(w->s, RZ_CLIENTS, str(stored, "id"), &u, -1, out);
+    return rz_store_update(w->s, RZ_CLIENTS, rz_json_str(stored, "id"), &u, -1, out);
 }
 
 int rz_h_client_patch(rz_req_t *rq)
@@ -299,15 +283,15 @@ int rz_h_client_patch(rz_req_t *rq)
     rz_status_t st;
 
     if (!(after = patch_input(rq, &s, &stored, &est))) {
-        return OK;
+        return rq->res.status;
     }
     if (nothing_changed(stored, after)) {
-        return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, s, stored), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, s, stored), NULL);
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     nkeys = write_keys(rq->pool, id, after, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* re-read under the key: another writer may have changed the client since the lookup */
     if ((st = rz_store_get(w.s, RZ_CLIENTS, id, &cur)) != RZ_OK) {
@@ -316,12 +300,12 @@ int rz_h_client_patch(rz_req_t *rq)
     if (!json_equal(json_object_get(cur, "version"), json_object_get(stored, "version"))) {
         vctx_for(rq, &v, est);
         if (!(after = merged_after(rq, &v, cur, est))) {
-            return rz_write_error(&w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+            return rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
                                   v.details);
         }
         if (nothing_changed(cur, after)) {
             rz_store_rollback(w.s);
-            return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, w.s, cur), NULL);
+            return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, w.s, cur), NULL);
         }
     }
     rz_client_set_key(rq->pool, after);
@@ -332,16 +316,16 @@ int rz_h_client_patch(rz_req_t *rq)
     if (st != RZ_OK || (st = apply_update(&w, cur, after, &out)) != RZ_OK) {
         return st == RZ_CONFLICT ? duplicate_email(&w) : rz_write_fail(&w, st);
     }
-    if ((st = rz_write_audit(&w, "client.update", "client", id, str(cur, "establishmentId"),
+    if ((st = rz_write_audit(&w, "client.update", "client", id, rz_json_str(cur, "establishmentId"),
                              rz_client_audit_doc(rq->pool, cur), rz_client_audit_doc(rq->pool, out),
                              NULL))
         != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_client_view(rq->pool, w.s, out), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_client_view(rq->pool, w.s, out), NULL);
 }
 
 /* ---- DELETE /api/clients/{id} -----------------------------------------------------------------
@@ -372,31 +356,32 @@ int rz_h_client_delete(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_client_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     /* the contact keys too: a booking linking to this client by email or phone (SPEC 6.7) runs
      * either wholly before the count below or after the client is gone */
     nkeys = write_keys(rq->pool, id, stored, keys);
     if (rz_write_begin(&w, rq, keys, nkeys) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = references(w.s, rq->pool, id, &bookings)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (bookings > 0) {
-        return rz_write_error(&w, HTTP_CONFLICT, "IN_USE",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "IN_USE",
                               "The client is referenced and cannot be deleted",
-                              detail1(rq, "bookings", "reference this client"));
+                              rz_detail1(rq->pool, "bookings", "reference this client"));
     }
     if ((st = rz_store_delete(w.s, RZ_CLIENTS, id)) != RZ_OK
-        || (st = rz_write_audit(&w, "client.delete", "client", id, str(stored, "establishmentId"),
+        || (st = rz_write_audit(&w, "client.delete", "client", id,
+                                rz_json_str(stored, "establishmentId"),
                                 rz_client_audit_doc(rq->pool, stored), NULL, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

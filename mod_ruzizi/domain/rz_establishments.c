@@ -2,7 +2,6 @@
 #include "domain/rz_establishments.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -12,8 +11,8 @@
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 rz_status_t rz_est_referenced(rz_sess_t *s, apr_pool_t *p, const char *coll, const char *field,
                               const char *value, int *found)
@@ -119,18 +118,18 @@ int rz_est_load(rz_req_t *rq, rz_sess_t **s, json_t **est)
     rz_status_t st;
 
     if (!rz_id_valid(id) || !rz_auth_in_scope(rq, id)) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
         return -1;
     }
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     if ((st = rz_store_get(*s, RZ_ESTABLISHMENTS, id, est)) != RZ_OK) {
         if (st == RZ_NOT_FOUND) {
-            rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
+            rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found", NULL);
         } else {
-            rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+            rz_respond_store_error(rq, st, rz_store_last_error(*s));
         }
         return -1;
     }
@@ -144,88 +143,48 @@ int rz_h_establishment_get(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_est_load(rq, &s, &est) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(view = rz_establishment_view(rq, s, est, &st))) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_data(rq->r, HTTP_OK, view, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, view, NULL);
 }
 
 static const char *const list_sorts[] = {"name", "createdAt", NULL};
+static const char *const sort_fields[] = {"name", "nameKey", NULL};
 
-/* Reads the filters of GET /api/establishments into q (conditions in c[4] and any[2]). */
-static int list_query(rz_req_t *rq, rz_vctx_t *v, rz_page_t *page, rz_query_t *q, rz_cond_t *c,
-                      rz_cond_t *any)
+/* The filters of GET /api/establishments: q, isActive, city (exact, ASCII case folded through the
+ * stored cityKey); a manager or staff member sees their own establishment only. */
+static int list_filter(rz_list_t *l)
 {
-    const char *city = NULL, *text = NULL, *sort;
-    int active = -1, desc;
-    apr_pool_t *p = rq->pool;
+    static const char *const searched[] = {"name", "location.city", NULL};
+    apr_pool_t *p = l->rq->pool;
+    const char *city, *text = NULL;
+    int active = -1;
 
-    memset(q, 0, sizeof(*q));
-    rz_query_page(v, rq->query, page);
-    rz_query_sort(v, rq->query, list_sorts, "name", &sort, &desc);
-    rz_query_q(v, rq->query, &text);
-    rz_query_bool(v, rq->query, "isActive", &active);
-    city = apr_table_get(rq->query, "city");
+    rz_query_q(&l->v, l->rq->query, &text);
+    rz_query_bool(&l->v, l->rq->query, "isActive", &active);
+    city = apr_table_get(l->rq->query, "city");
     city = city ? rz_text_trim(p, city) : NULL;
-    if (!rz_v_ok(v)) {
-        return -1;
+    rz_list_eq_bool(l, "isActive", active);
+    rz_list_eq(l, "cityKey", city && *city ? rz_text_fold(p, city) : NULL);
+    if (!rz_auth_is_sa(l->rq)) {
+        rz_list_eq(l, "id", l->rq->who->est_id);
     }
-    if (active >= 0) {
-        c[q->nall++] = (rz_cond_t){"isActive", RZ_EQ, active ? json_true() : json_false()};
-    }
-    if (city && *city) { /* exact city, ASCII case folded (through the stored cityKey) */
-        c[q->nall++] =
-            (rz_cond_t){"cityKey", RZ_EQ, rz_json_pool_own(p, json_string(rz_text_fold(p, city)))};
-    }
-    if (strcmp(rq->who->role, "super_admin") != 0) {
-        c[q->nall++] = (rz_cond_t){"id", RZ_EQ, rz_json_pool_own(p, json_string(rq->who->est_id))};
-    }
-    if (text) {
-        json_t *jt = rz_json_pool_own(p, json_string(text));
-        any[0] = (rz_cond_t){"name", RZ_CONTAINS_CI, jt};
-        any[1] = (rz_cond_t){"location.city", RZ_CONTAINS_CI, jt};
-        q->any = any;
-        q->nany = 2;
-    }
-    q->all = c;
-    q->sort = strcmp(sort, "name") == 0 ? "nameKey" : sort;
-    q->sort_desc = desc;
-    q->skip = (page->page - 1) * page->limit;
-    q->limit = page->limit;
-    q->want_total = 1;
+    rz_list_search(l, text, searched);
     return 0;
 }
 
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    return rz_establishment_view(l->rq, l->s, doc, st);
+}
+
+static const rz_list_spec_t establishments_list = {RZ_ESTABLISHMENTS, list_sorts,  "name",
+                                                   sort_fields,       list_filter, list_view};
+
 int rz_h_establishments_list(rz_req_t *rq)
 {
-    rz_vctx_t v;
-    rz_page_t page;
-    rz_query_t q;
-    rz_cond_t c[4], any[2];
-    rz_sess_t *s;
-    json_t *found, *data, *doc, *view;
-    long total = 0;
-    size_t i;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    if (list_query(rq, &v, &page, &q, c, any) != 0) {
-        return rz_respond_validation(rq->r, v.details);
-    }
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
-    }
-    if ((st = rz_store_find(s, RZ_ESTABLISHMENTS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach (found, i, doc) {
-        if (!(view = rz_establishment_view(rq, s, doc, &st))) {
-            return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-        }
-        json_array_append(data, view);
-    }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_list_run(rq, &establishments_list);
 }

@@ -6,7 +6,7 @@
 
 #include "core/rz_estdoc.h"
 #include "core/rz_validate.h"
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 #include "store/rz_store.h"
 
 /* rz_establishments.c: reads, the view and the shared validation */

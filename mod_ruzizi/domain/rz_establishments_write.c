@@ -3,7 +3,6 @@
 #include "domain/rz_establishments.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
@@ -11,9 +10,8 @@
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 /* SPEC 3.3 note 2: a manager may not change these. */
 static const char *const restricted[] = {"name",          "isActive",         "currency",
@@ -27,17 +25,6 @@ static const char *const referencing[] = {"accommodations", "users",    "employe
 /* Collections that freeze the currency once they hold a document of the establishment. */
 static const char *const currency_users[] = {"accommodations", "invoices", "expenses", "employees",
                                              NULL};
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
 
 /* The document as audited: without the folded keys (internal, never output). */
 static json_t *audit_doc(apr_pool_t *p, const json_t *doc)
@@ -62,8 +49,8 @@ static rz_status_t name_free(rz_sess_t *s, apr_pool_t *p, const json_t *e, const
 
 static int duplicate(rz_write_t *w)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "DUPLICATE", "Establishment name already used",
-                          detail1(w->rq, "name", "already used"));
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE", "Establishment name already used",
+                          rz_detail1(w->rq->pool, "name", "already used"));
 }
 
 /* ---- POST /api/establishments ------------------------------------------------------------------
@@ -81,15 +68,16 @@ int rz_h_establishment_create(rz_req_t *rq)
     json_object_del(in, "images"); /* owner arrays are ignored on create (SPEC 4.14) */
     rz_vctx_init(&v, rq->pool);
     if (!(e = rz_est_validate(&v, in))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     rz_est_set_keys(rq->pool, e);
-    json_object_set_new(e, "payrollSettings", rz_payroll_settings_defaults(str(e, "currency")));
+    json_object_set_new(e, "payrollSettings",
+                        rz_payroll_settings_defaults(rz_json_str(e, "currency")));
     rz_timestamp_format(rz_now(), now);
     json_object_set_new(e, "createdAt", json_string(now));
     json_object_set_new(e, "updatedAt", json_string(now));
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = name_free(w.s, rq->pool, e, NULL)) == RZ_CONFLICT
         || (st == RZ_OK && (st = rz_store_insert(w.s, RZ_ESTABLISHMENTS, e, &id)) == RZ_CONFLICT)) {
@@ -102,14 +90,14 @@ int rz_h_establishment_create(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
+    apr_table_setn(rq->res.headers, "Location",
                    apr_pstrcat(rq->pool, "/api/establishments/", id, NULL));
     if (!(view = rz_establishment_view(rq, w.s, e, &st))) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(w.s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(w.s));
     }
-    return rz_respond_data(rq->r, HTTP_CREATED, view, NULL);
+    return rz_respond_data(rq, RZ_HTTP_CREATED, view, NULL);
 }
 
 /* ---- PATCH /api/establishments/{id} ------------------------------------------------------------
@@ -127,14 +115,14 @@ static int restricted_ok(rz_req_t *rq, const json_t *stored, const json_t *after
 {
     int i;
 
-    if (strcmp(rq->who->role, "super_admin") == 0) {
+    if (rz_auth_is_sa(rq)) {
         return 1;
     }
     for (i = 0; restricted[i]; i++) {
         if (json_object_get(rq->body, restricted[i])
             && field_changed(stored, after, restricted[i])) {
             rz_respond_error(
-                rq->r, HTTP_FORBIDDEN, "FORBIDDEN",
+                rq, RZ_HTTP_FORBIDDEN, "FORBIDDEN",
                 apr_pstrcat(rq->pool, "Only a super_admin may change ", restricted[i], NULL), NULL);
             return 0;
         }
@@ -185,7 +173,7 @@ static rz_status_t delete_removed_images(rz_write_t *w, const json_t *stored, co
  * answering 409 IN_USE (or a store error). */
 static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *after)
 {
-    const char *id = str(stored, "id"), *field = NULL;
+    const char *id = rz_json_str(stored, "id"), *field = NULL;
     rz_status_t st = RZ_OK;
     int used = 0, i;
 
@@ -206,9 +194,9 @@ static int immutables_ok(rz_write_t *w, const json_t *stored, const json_t *afte
         return -1;
     }
     if (used) {
-        rz_write_error(w, HTTP_CONFLICT, "IN_USE",
+        rz_write_error(w, RZ_HTTP_CONFLICT, "IN_USE",
                        apr_pstrcat(w->rq->pool, field, " cannot change once in use", NULL),
-                       detail1(w->rq, field, "in use"));
+                       rz_detail1(w->rq->pool, field, "in use"));
         return -1;
     }
     return 0;
@@ -220,16 +208,16 @@ static json_t *new_document(rz_req_t *rq, const json_t *stored, json_t *after)
 {
     json_t *doc = rz_json_pool_own(rq->pool, json_deep_copy(after));
     json_t *ps = json_deep_copy(json_object_get(stored, "payrollSettings"));
-    json_t *old_dflt = rz_payroll_settings_defaults(str(stored, "currency"));
+    json_t *old_dflt = rz_payroll_settings_defaults(rz_json_str(stored, "currency"));
     char now[21];
 
     if (!json_is_object(ps)) {
         json_decref(ps);
-        ps = rz_payroll_settings_defaults(str(after, "currency"));
+        ps = rz_payroll_settings_defaults(rz_json_str(after, "currency"));
     } else if (field_changed(stored, after, "currency")
                && json_equal(json_object_get(ps, "incomeTaxBrackets"),
                              json_object_get(old_dflt, "incomeTaxBrackets"))) {
-        json_t *nd = rz_payroll_settings_defaults(str(after, "currency"));
+        json_t *nd = rz_payroll_settings_defaults(rz_json_str(after, "currency"));
         json_object_set(ps, "incomeTaxBrackets", json_object_get(nd, "incomeTaxBrackets"));
         json_decref(nd);
     }
@@ -250,7 +238,7 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_est_check_patch(&v, rq->body)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     if (rz_est_load(rq, s, stored) != 0) {
@@ -262,7 +250,7 @@ static json_t *patch_input(rz_req_t *rq, rz_sess_t **s, json_t **stored)
         check_images(&v, *stored, after);
     }
     if (!rz_v_ok(&v)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return NULL;
     }
     return restricted_ok(rq, *stored, after) ? after : NULL;
@@ -286,8 +274,8 @@ static int respond_view(rz_req_t *rq, rz_sess_t *s, const json_t *doc)
     rz_status_t st;
     json_t *view = rz_establishment_view(rq, s, doc, &st);
 
-    return view ? rz_respond_data(rq->r, HTTP_OK, view, NULL)
-                : rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+    return view ? rz_respond_data(rq, RZ_HTTP_OK, view, NULL)
+                : rz_respond_store_error(rq, st, rz_store_last_error(s));
 }
 
 int rz_h_establishment_patch(rz_req_t *rq)
@@ -300,30 +288,30 @@ int rz_h_establishment_patch(rz_req_t *rq)
     rz_status_t st;
 
     if (!(after = patch_input(rq, &s, &stored))) {
-        return OK;
+        return rq->res.status;
     }
     if (nothing_changed(stored, after)) {
         return respond_view(rq, s, stored); /* 200, no write, no audit entry */
     }
     doc = new_document(rq, stored, after);
-    key = apr_pstrcat(rq->pool, "establishment:", str(stored, "id"), NULL);
+    key = apr_pstrcat(rq->pool, "establishment:", rz_json_str(stored, "id"), NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0 || immutables_ok(&w, stored, after) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    if ((st = name_free(w.s, rq->pool, doc, str(stored, "id"))) == RZ_CONFLICT) {
+    if ((st = name_free(w.s, rq->pool, doc, rz_json_str(stored, "id"))) == RZ_CONFLICT) {
         return duplicate(&w);
     }
     u.set = doc;
     if (st == RZ_OK
-        && (st = rz_store_update(w.s, RZ_ESTABLISHMENTS, str(stored, "id"), &u,
+        && (st = rz_store_update(w.s, RZ_ESTABLISHMENTS, rz_json_str(stored, "id"), &u,
                                  json_integer_value(json_object_get(stored, "version")), &out))
                == RZ_CONFLICT) {
         return duplicate(&w);
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "establishment.update", "establishment", str(stored, "id"),
-                                str(stored, "id"), audit_doc(rq->pool, stored),
-                                audit_doc(rq->pool, out), NULL))
+        || (st = rz_write_audit(&w, "establishment.update", "establishment",
+                                rz_json_str(stored, "id"), rz_json_str(stored, "id"),
+                                audit_doc(rq->pool, stored), audit_doc(rq->pool, out), NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
@@ -331,7 +319,7 @@ int rz_h_establishment_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
     return respond_view(rq, w.s, out);
 }
@@ -349,19 +337,20 @@ int rz_h_establishment_delete(rz_req_t *rq)
     rz_status_t st = RZ_OK;
 
     if (rz_est_load(rq, &s, &stored) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    id = str(stored, "id");
+    id = rz_json_str(stored, "id");
     key = apr_pstrcat(rq->pool, "establishment:", id, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     for (i = 0; referencing[i] && st == RZ_OK; i++) {
         st = rz_est_referenced(w.s, rq->pool, referencing[i], "establishmentId", id, &used);
         if (st == RZ_OK && used) {
-            return rz_write_error(&w, HTTP_CONFLICT, "IN_USE",
-                                  "The establishment is referenced; deactivate it instead",
-                                  detail1(rq, referencing[i], "references this establishment"));
+            return rz_write_error(
+                &w, RZ_HTTP_CONFLICT, "IN_USE",
+                "The establishment is referenced; deactivate it instead",
+                rz_detail1(rq->pool, referencing[i], "references this establishment"));
         }
     }
     if (st != RZ_OK || (st = rz_store_delete(w.s, RZ_ESTABLISHMENTS, id)) != RZ_OK
@@ -371,7 +360,7 @@ int rz_h_establishment_delete(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

@@ -2,12 +2,7 @@
  * written atomically before it), list, metadata, rendition bytes with ETag/304, delete. */
 #include "domain/rz_images_priv.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-#include "rz_slots.h"
-
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -18,8 +13,8 @@
 #include "core/rz_query.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 #define RZ_MAX_OWNER_IMAGES 20
 #define RZ_ACCOMMODATIONS "accommodations"
@@ -27,26 +22,15 @@
 static const char *const purposes[] = {"establishment", "accommodation",     "expense",
                                        "maintenance",   "employee_document", NULL};
 
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 static int not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Image not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Image not found", NULL);
 }
 
 static int invalid_image(rz_req_t *rq, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, rq->r, RZ_LOGNO(00705) "upload refused: %s", why);
-    return rz_respond_error(rq->r, HTTP_BAD_REQUEST, "INVALID_IMAGE", why, NULL);
+    rz_req_log(rq, RZ_LOG_INFO, RZ_LOGNO(00705) "upload refused: %s", why);
+    return rz_respond_error(rq, RZ_HTTP_BAD_REQUEST, "INVALID_IMAGE", why, NULL);
 }
 
 /* ---- POST /api/images: input ----------------------------------------------------------------- */
@@ -64,7 +48,7 @@ typedef struct {
 /* X-Filename (SPEC 4.14): optional, trimmed, 1..255 code points, UTF-8, no control characters. */
 static void read_filename(rz_req_t *rq, rz_vctx_t *v, upload_t *u)
 {
-    const char *raw = apr_table_get(rq->r->headers_in, "X-Filename");
+    const char *raw = rq->filename;
     json_t *probe;
     char *t = NULL;
 
@@ -93,10 +77,10 @@ static int upload_input(rz_req_t *rq, rz_vctx_t *v, upload_t *u)
 {
     json_t *list = NULL;
     const char *owner = NULL;
-    int sa = strcmp(rq->who->role, "super_admin") == 0;
+    int sa = rz_auth_is_sa(rq);
 
     memset(u, 0, sizeof(*u));
-    u->mime = apr_table_get(rq->r->notes, RZ_NOTE_IMAGE_TYPE);
+    u->mime = rq->raw_type;
     rz_query_id(v, rq->query, "accommodationId", &u->acc);
     rz_query_id(v, rq->query, "ownerId", &owner);
     if (sa) {
@@ -145,29 +129,29 @@ static int upload_owner(rz_req_t *rq, rz_sess_t *s, upload_t *u)
     st = rz_store_get(s, u->coll, u->owner, &doc);
     if (st == RZ_NOT_FOUND
         || (st == RZ_OK
-            && !rz_auth_in_scope(rq, u->acc ? str(doc, "establishmentId") : u->owner))) {
+            && !rz_auth_in_scope(rq, u->acc ? rz_json_str(doc, "establishmentId") : u->owner))) {
         const char *field = u->acc ? "accommodationId" : "establishmentId";
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND",
+        rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND",
                          u->acc ? "Accommodation not found" : "Establishment not found",
-                         detail1(rq, field, "not found"));
+                         rz_detail1(rq->pool, field, "not found"));
         return -1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     if (u->acc) {
-        const char *acc_est = str(doc, "establishmentId");
+        const char *acc_est = rz_json_str(doc, "establishmentId");
         if (u->est && strcmp(u->est, acc_est) != 0 && rq->who->est_id == NULL) {
-            rz_respond_validation(rq->r, detail1(rq, "establishmentId",
-                                                 "the accommodation belongs to another "
-                                                 "establishment"));
+            rz_respond_invalid(rq, "establishmentId",
+                               "the accommodation belongs to another "
+                               "establishment");
             return -1;
         }
         u->est = acc_est;
     }
     if (json_array_size(json_object_get(doc, "images")) >= RZ_MAX_OWNER_IMAGES) {
-        rz_respond_validation(rq->r, detail1(rq, "images", "the owner already holds 20 images"));
+        rz_respond_invalid(rq, "images", "the owner already holds 20 images");
         return -1;
     }
     return 0;
@@ -227,11 +211,11 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
     }
     if (json_array_size(images) >= RZ_MAX_OWNER_IMAGES) {
         json_decref(images);
-        rz_write_error(&w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
-                       detail1(rq, "images", "the owner already holds 20 images"));
+        rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
+                       rz_detail1(rq->pool, "images", "the owner already holds 20 images"));
         return -1;
     }
-    json_array_append_new(images, json_string(str(doc, "id")));
+    json_array_append_new(images, json_string(rz_json_str(doc, "id")));
     rz_timestamp_format(rz_now(), now);
     up.set =
         rz_json_pool_own(rq->pool, json_pack("{s:o, s:s}", "images", images, "updatedAt", now));
@@ -239,7 +223,7 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
         || (st = rz_store_update(w.s, u->coll, u->owner, &up,
                                  json_integer_value(json_object_get(owner, "version")), NULL))
                != RZ_OK
-        || (st = rz_write_audit(&w, "image.create", "image", str(doc, "id"), u->est, NULL,
+        || (st = rz_write_audit(&w, "image.create", "image", rz_json_str(doc, "id"), u->est, NULL,
                                 rz_image_view(rq->pool, doc), NULL))
                != RZ_OK) {
         rz_write_fail(&w, st);
@@ -249,10 +233,11 @@ static int upload_commit(rz_req_t *rq, const upload_t *u, json_t *doc)
 }
 
 /* Request-pool cleanup registered once the upload's unit of work was handed to rz_write_commit:
- * with an Idempotency-Key the real commit happens when the 201 is written (SPEC 8.1) and may still
- * fail (503); then the store has no image, and neither should the disk. */
+ * the router commits it after the handler returned (with the idempotency record, SPEC 8.1) and the
+ * commit may still fail (503 in place of the 201); then the store has no image, and neither should
+ * the disk. */
 typedef struct {
-    request_rec *r;
+    rz_req_t *rq;
     const char *root, *est, *id;
 } upload_files_t;
 
@@ -260,15 +245,15 @@ static apr_status_t remove_unless_created(void *data)
 {
     upload_files_t *f = data;
 
-    if (f->r->status != HTTP_CREATED) {
-        rz_images_remove_files(f->r->pool, f->root, f->est, f->id);
+    if (f->rq->res.status != RZ_HTTP_CREATED) {
+        rz_images_remove_files(f->rq->pool, f->root, f->est, f->id);
     }
     return APR_SUCCESS;
 }
 
 int rz_h_image_upload(rz_req_t *rq)
 {
-    const char *root = rz_images_root(rq->r), *why = NULL, *err = NULL;
+    const char *root = rq->conf->upload_dir, *why = NULL, *err = NULL;
     char id[RZ_ID_LEN + 1];
     rz_renditions_t rr;
     upload_files_t *files;
@@ -281,50 +266,49 @@ int rz_h_image_upload(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (upload_input(rq, &v, &u) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (!root) {
-        return rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+        return rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                                 "Image uploads are not configured (RuziziUploadDir)", NULL);
     }
     if (rz_image_check_header(rq->pool, u.mime, rq->raw_body, rq->raw_len, &why) != 0) {
         return invalid_image(rq, why);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (upload_owner(rq, s, &u) != 0) {
-        return OK;
+        return rq->res.status;
     }
     /* CPU work before and outside the unit of work: no key is held while libvips runs; at most
      * RuziziMaxConcurrentImageDecodes decodes at once across the server (a killed decoder's slot
      * comes back through the kernel) */
-    if (!rz_slots_take(RZ_SLOT_DECODE, rz_config_max_decodes(rz_config_server(rq->r->server)))) {
-        return rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
+    if (!rq->ops->decode_take(rq)) {
+        return rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
                                 "Too many images are being processed at once, retry", NULL);
     }
     rc = rz_image_process(rq->pool, u.mime, rq->raw_body, rq->raw_len, &rr, &why);
-    rz_slots_give(RZ_SLOT_DECODE);
+    rq->ops->decode_give(rq);
     if (rc != 0) {
         return invalid_image(rq, why);
     }
     rz_id_new(id);
     if (rz_images_write_files(rq->pool, root, u.est, id, &rr, &err) != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rq->r, RZ_LOGNO(00703) "image upload: %s", err);
-        return rz_respond_error(rq->r, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+        rz_req_log(rq, RZ_LOG_ERR, RZ_LOGNO(00703) "image upload: %s", err);
+        return rz_respond_error(rq, RZ_HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                                 "Internal error", NULL);
     }
     doc = image_document(rq, &u, id, &rr);
     if (upload_commit(rq, &u, doc) != 0) {
         rz_images_remove_files(rq->pool, root, u.est, id); /* the store has nothing: neither disk */
-        return OK;
+        return rq->res.status;
     }
     files = apr_pcalloc(rq->pool, sizeof(*files));
-    *files = (upload_files_t){rq->r, root, u.est, apr_pstrdup(rq->pool, id)};
+    *files = (upload_files_t){rq, root, u.est, apr_pstrdup(rq->pool, id)};
     apr_pool_cleanup_register(rq->pool, files, remove_unless_created, apr_pool_cleanup_null);
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/images/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_image_view(rq->pool, doc), NULL);
+    apr_table_setn(rq->res.headers, "Location", apr_pstrcat(rq->pool, "/api/images/", id, NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_image_view(rq->pool, doc), NULL);
 }
 
 /* ---- reads ----------------------------------------------------------------------------------- */
@@ -332,28 +316,7 @@ int rz_h_image_upload(rz_req_t *rq)
 /* The image of path parameter 0 within the caller's scope; -1 after answering 404. */
 static int load_image(rz_req_t *rq, rz_sess_t **s, json_t **doc)
 {
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st;
-
-    if (!rz_id_valid(id)) {
-        not_found(rq);
-        return -1;
-    }
-    if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
-        return -1;
-    }
-    st = rz_store_get(*s, RZ_IMAGES, id, doc);
-    if (st == RZ_NOT_FOUND
-        || (st == RZ_OK && !rz_auth_in_scope(rq, str(*doc, "establishmentId")))) {
-        not_found(rq);
-        return -1;
-    }
-    if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
-        return -1;
-    }
-    return 0;
+    return rz_auth_load_scoped(rq, RZ_IMAGES, "Image", s, doc);
 }
 
 int rz_h_image_get(rz_req_t *rq)
@@ -362,73 +325,44 @@ int rz_h_image_get(rz_req_t *rq)
     json_t *doc;
 
     if (load_image(rq, &s, &doc) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_image_view(rq->pool, doc), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_image_view(rq->pool, doc), NULL);
 }
+
+/* The filters of GET /api/images: purpose, accommodationId, ownerId, establishmentId (SPEC 3.2
+ * rule 3). */
+static int list_filter(rz_list_t *l)
+{
+    const char *est, *acc = NULL, *owner = NULL;
+    json_t *plist = NULL;
+
+    rz_query_enum_list(&l->v, l->rq->query, "purpose", purposes, &plist);
+    rz_query_id(&l->v, l->rq->query, "accommodationId", &acc);
+    rz_query_id(&l->v, l->rq->query, "ownerId", &owner);
+    est = rz_list_establishment(l);
+    rz_list_eq(l, "establishmentId", est);
+    if (plist) {
+        rz_list_cond(l, "purpose", RZ_IN, plist);
+    }
+    rz_list_eq(l, "accommodationId", acc);
+    rz_list_eq(l, "ownerId", owner);
+    return 0;
+}
+
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    return rz_image_view(l->rq->pool, doc);
+}
+
+static const char *const list_sorts[] = {"createdAt", NULL};
+
+static const rz_list_spec_t images_list = {RZ_IMAGES, list_sorts,  "-createdAt",
+                                           NULL,      list_filter, list_view};
 
 int rz_h_images_list(rz_req_t *rq)
 {
-    static const char *const sorts[] = {"createdAt", NULL};
-    const char *est = NULL, *acc = NULL, *owner = NULL, *sort;
-    json_t *plist = NULL, *found, *data, *doc;
-    rz_cond_t all[4];
-    rz_page_t page;
-    rz_query_t q;
-    rz_vctx_t v;
-    rz_sess_t *s;
-    long total = 0;
-    size_t i;
-    int desc, n = 0;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    rz_query_page(&v, rq->query, &page);
-    rz_query_sort(&v, rq->query, sorts, "-createdAt", &sort, &desc);
-    rz_query_enum_list(&v, rq->query, "purpose", purposes, &plist);
-    rz_query_id(&v, rq->query, "accommodationId", &acc);
-    rz_query_id(&v, rq->query, "ownerId", &owner);
-    if (strcmp(rq->who->role, "super_admin") == 0) {
-        rz_query_id(&v, rq->query, "establishmentId", &est);
-    } else {
-        est = rq->who->est_id;
-    }
-    if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
-    }
-    if (est) {
-        all[n++] =
-            (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(est))};
-    }
-    if (plist) {
-        all[n++] = (rz_cond_t){"purpose", RZ_IN, plist};
-    }
-    if (acc) {
-        all[n++] =
-            (rz_cond_t){"accommodationId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(acc))};
-    }
-    if (owner) {
-        all[n++] = (rz_cond_t){"ownerId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(owner))};
-    }
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
-    }
-    memset(&q, 0, sizeof(q));
-    q.all = all;
-    q.nall = n;
-    q.sort = sort;
-    q.sort_desc = desc;
-    q.skip = (page.page - 1) * page.limit;
-    q.limit = page.limit;
-    q.want_total = 1;
-    if ((st = rz_store_find(s, RZ_IMAGES, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    json_array_foreach (found, i, doc) {
-        json_array_append(data, rz_image_view(rq->pool, doc));
-    }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_list_run(rq, &images_list);
 }
 
 /* ---- GET /api/images/{id}/{size} ------------------------------------------------------------- */
@@ -453,30 +387,22 @@ static int etag_matches(apr_pool_t *p, const char *inm, const char *etag)
     return 0;
 }
 
-/* The rendition file as the response body (image/webp), or 404 when it is missing. */
+/* The rendition file as the answer's body (image/webp), or 404 when it is missing. */
 static int send_rendition(rz_req_t *rq, const char *path)
 {
-    request_rec *r = rq->r;
     apr_finfo_t fi;
     apr_file_t *f;
-    apr_size_t sent = 0;
 
-    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, r->pool) != APR_SUCCESS
+    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, rq->pool) != APR_SUCCESS
         || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      RZ_LOGNO(00706) "image rendition missing on disk: %s", path);
-        apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-        apr_table_setn(r->err_headers_out, "Cross-Origin-Resource-Policy", "same-origin");
-        apr_table_unset(r->err_headers_out, "ETag");
+        rz_req_log(rq, RZ_LOG_ERR, RZ_LOGNO(00706) "image rendition missing on disk: %s", path);
+        /* back to the defaults of every answer (no-store, same-origin), no ETag */
+        apr_table_unset(rq->res.headers, "Cache-Control");
+        apr_table_unset(rq->res.headers, "Cross-Origin-Resource-Policy");
+        apr_table_unset(rq->res.headers, "ETag");
         return not_found(rq);
     }
-    r->status = HTTP_OK;
-    ap_set_content_type(r, "image/webp");
-    ap_set_content_length(r, fi.size);
-    if (!r->header_only) {
-        ap_send_fd(f, r, 0, (apr_size_t)fi.size, &sent);
-    }
-    return OK;
+    return rz_respond_file(rq, RZ_HTTP_OK, "image/webp", f, fi.size);
 }
 
 int rz_h_image_bytes(rz_req_t *rq)
@@ -490,20 +416,20 @@ int rz_h_image_bytes(rz_req_t *rq)
     for (i = 0; i < RZ_IMG_NSIZES; i++) {
         known |= strcmp(size, rz_img_sizes[i]) == 0;
     }
-    if (!known || !rz_id_valid(id) || !(root = rz_images_root(rq->r))) {
+    if (!known || !rz_id_valid(id) || !(root = rq->conf->upload_dir)) {
         return not_found(rq);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     st = rz_store_get(s, RZ_IMAGES, id, &img);
     if (st == RZ_OK) {
-        const char *purpose = str(img, "purpose");
+        const char *purpose = rz_json_str(img, "purpose");
         /* private purposes are served once their routes exist (scope checked then) */
         if (strcmp(purpose, "establishment") != 0 && strcmp(purpose, "accommodation") != 0) {
             return not_found(rq);
         }
-        st = rz_store_get(s, RZ_ESTABLISHMENTS, str(img, "establishmentId"), &est);
+        st = rz_store_get(s, RZ_ESTABLISHMENTS, rz_json_str(img, "establishmentId"), &est);
         if (st == RZ_OK && !json_is_true(json_object_get(est, "isActive"))) {
             return not_found(rq); /* public images of an inactive establishment: 404 */
         }
@@ -512,20 +438,19 @@ int rz_h_image_bytes(rz_req_t *rq)
         return not_found(rq);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     /* SPEC 8.4: public image bytes override the defaults rz_response_prepare set */
     etag = apr_pstrcat(rq->pool, "\"", id, "-", size, "\"", NULL);
-    apr_table_setn(rq->r->err_headers_out, "ETag", etag);
-    apr_table_setn(rq->r->err_headers_out, "Cache-Control", "public, max-age=31536000, immutable");
-    apr_table_setn(rq->r->err_headers_out, "Cross-Origin-Resource-Policy", "cross-origin");
-    inm = apr_table_get(rq->r->headers_in, "If-None-Match");
+    apr_table_setn(rq->res.headers, "ETag", etag);
+    apr_table_setn(rq->res.headers, "Cache-Control", "public, max-age=31536000, immutable");
+    apr_table_setn(rq->res.headers, "Cross-Origin-Resource-Policy", "cross-origin");
+    inm = rq->if_none_match;
     if (inm && etag_matches(rq->pool, inm, etag)) {
-        rq->r->status = HTTP_NOT_MODIFIED; /* headers only, no body */
-        return OK;
+        return rz_respond_empty(rq, RZ_HTTP_NOT_MODIFIED); /* headers only, no body */
     }
-    return send_rendition(rq,
-                          rz_images_file(rq->pool, root, str(img, "establishmentId"), id, size));
+    return send_rendition(
+        rq, rz_images_file(rq->pool, root, rz_json_str(img, "establishmentId"), id, size));
 }
 
 /* ---- DELETE /api/images/{id} ----------------------------------------------------------------- */
@@ -562,33 +487,30 @@ static rz_status_t unlink_from_owner(rz_write_t *w, const char *coll, const char
 
 int rz_h_image_delete(rz_req_t *rq)
 {
-    const char *id, *acc, *est, *coll, *owner, *key, *root = rz_images_root(rq->r);
+    const char *id, *acc, *est, *coll, *owner, *key;
     rz_sess_t *s;
     rz_write_t w;
     json_t *doc;
     rz_status_t st;
 
     if (load_image(rq, &s, &doc) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    id = str(doc, "id");
-    acc = str(doc, "accommodationId");
-    est = str(doc, "establishmentId");
+    id = rz_json_str(doc, "id");
+    acc = rz_json_str(doc, "accommodationId");
+    est = rz_json_str(doc, "establishmentId");
     coll = acc ? RZ_ACCOMMODATIONS : RZ_ESTABLISHMENTS;
     owner = acc ? acc : est;
     key = apr_pstrcat(rq->pool, acc ? "accommodation:" : "establishment:", owner, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = unlink_from_owner(&w, coll, owner, id)) != RZ_OK
         || (st = rz_images_delete(&w, id)) != RZ_OK) {
         return st == RZ_NOT_FOUND ? (rz_store_rollback(w.s), not_found(rq)) : rz_write_fail(&w, st);
     }
-    if (rz_write_commit(&w) != 0) {
-        return OK;
-    }
-    if (root) { /* now, not at the end of the request: the answer means the files are gone */
-        rz_images_remove_files(rq->pool, root, est, id);
-    }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    /* the files go right after the commit (rz_images_delete), before the answer: a 200 means they
+     * are gone */
+    rz_write_commit(&w);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

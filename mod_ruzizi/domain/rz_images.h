@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "http/rz_request.h"
-#include "http/rz_write.h"
+#include "domain/rz_req.h"
+#include "domain/rz_write.h"
 
 #define RZ_IMAGES "images"
 

@@ -2,20 +2,12 @@
  * part of images that owners (establishments, accommodations) use (files: rz_image_files.c). */
 #include "domain/rz_images_priv.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-
 #include "apr_strings.h"
 
 #include <string.h>
 
 #include "core/rz_json.h"
-#include "http/rz_auth.h"
-
-const char *rz_images_root(const request_rec *r)
-{
-    return rz_config_server(r->server)->upload_dir;
-}
+#include "domain/rz_auth_scope.h"
 
 /* ---- ImageRef -------------------------------------------------------------------------------- */
 
@@ -60,27 +52,20 @@ json_t *rz_image_view(apr_pool_t *p, const json_t *doc)
 /* ---- deletion inside an owner's unit of work ------------------------------------------------- */
 
 typedef struct {
-    request_rec *r;
-    rz_sess_t *s;
     const char *root, *est, *id;
 } pending_removal_t;
 
-/* Request-pool cleanup: the files go only when the unit of work committed. It runs before the
- * store session's own cleanup (registered earlier), so the session still tells whether a unit of
- * work is open (never ended: it will be rolled back); a rollback answers an error status. */
-static apr_status_t remove_after_commit(void *data)
+/* rz_after_commit_fn: the files go once the store no longer names the image. */
+static void remove_after_commit(rz_req_t *rq, void *data)
 {
     pending_removal_t *pr = data;
 
-    if (!rz_store_in_uow(pr->s) && pr->r->status < 400) {
-        rz_images_remove_files(pr->r->pool, pr->root, pr->est, pr->id);
-    }
-    return APR_SUCCESS;
+    rz_images_remove_files(rq->pool, pr->root, pr->est, pr->id);
 }
 
 rz_status_t rz_images_delete(rz_write_t *w, const char *id)
 {
-    request_rec *r = w->rq->r;
+    rz_req_t *rq = w->rq;
     pending_removal_t *pr;
     json_t *doc;
     const char *est;
@@ -91,19 +76,17 @@ rz_status_t rz_images_delete(rz_write_t *w, const char *id)
     }
     est = json_string_value(json_object_get(doc, "establishmentId"));
     if ((st = rz_store_delete(w->s, RZ_IMAGES, id)) != RZ_OK
-        || (st = rz_write_audit(w, "image.delete", "image", id, est, rz_image_view(r->pool, doc),
+        || (st = rz_write_audit(w, "image.delete", "image", id, est, rz_image_view(rq->pool, doc),
                                 NULL, NULL))
                != RZ_OK) {
         return st;
     }
-    if (rz_images_root(r) && est) {
-        pr = apr_pcalloc(r->pool, sizeof(*pr));
-        pr->r = r;
-        pr->s = w->s;
-        pr->root = rz_images_root(r);
-        pr->est = apr_pstrdup(r->pool, est);
-        pr->id = apr_pstrdup(r->pool, id);
-        apr_pool_cleanup_register(r->pool, pr, remove_after_commit, apr_pool_cleanup_null);
+    if (rq->conf->upload_dir && est) {
+        pr = apr_pcalloc(rq->pool, sizeof(*pr));
+        pr->root = rq->conf->upload_dir;
+        pr->est = apr_pstrdup(rq->pool, est);
+        pr->id = apr_pstrdup(rq->pool, id);
+        rz_write_after_commit(w, remove_after_commit, pr);
     }
     return RZ_OK;
 }

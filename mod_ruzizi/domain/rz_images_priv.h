@@ -2,16 +2,11 @@
 #ifndef RZ_IMAGES_PRIV_H
 #define RZ_IMAGES_PRIV_H
 
-#include "httpd.h"
-
 #include <jansson.h>
 
 #include "domain/rz_image_files.h"
 #include "domain/rz_image_proc.h"
 #include "domain/rz_images.h"
-
-/* RuziziUploadDir of the request's server, or NULL when unset (uploads answer 503). */
-const char *rz_images_root(const request_rec *r);
 
 /* The Image of SPEC 4.14 as output (optional fields null, never `version`). Owned by p. */
 json_t *rz_image_view(apr_pool_t *p, const json_t *doc);

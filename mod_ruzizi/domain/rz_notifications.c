@@ -2,20 +2,16 @@
  * (SPEC 4.12, 7.11). */
 #include "domain/rz_notifications.h"
 
-#include "httpd.h"
-#include "http_protocol.h"
-
 #include <string.h>
 
 #include "core/rz_id.h"
 #include "core/rz_json.h"
-#include "core/rz_notify.h"
+#include "services/rz_notify.h"
 #include "core/rz_query.h"
 #include "core/rz_time.h"
 #include "core/rz_validate.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 /* Unread notifications marked per store round-trip by read-all. */
 #define READ_ALL_BATCH 200
@@ -69,12 +65,12 @@ static json_t *notif_out(apr_pool_t *pool, const json_t *doc)
 /* Answers a store failure (rz_respond_store_error with the session's message). */
 static int store_fail(rz_req_t *rq, rz_sess_t *s, rz_status_t st)
 {
-    return rz_respond_store_error(rq->r, st, s ? rz_store_last_error(s) : NULL);
+    return rz_respond_store_error(rq, st, s ? rz_store_last_error(s) : NULL);
 }
 
 static int not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Notification not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Notification not found", NULL);
 }
 
 int rz_h_notifications_list(rz_req_t *rq)
@@ -95,7 +91,7 @@ int rz_h_notifications_list(rz_req_t *rq)
     rz_query_bool(&v, rq->query, "unread", &unread);
     rz_query_enum_list(&v, rq->query, "type", notif_types, &types);
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     c[n++] =
         (rz_cond_t){"userId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(rq->who->user_id))};
@@ -115,7 +111,7 @@ int rz_h_notifications_list(rz_req_t *rq)
     json_array_foreach (rows, i, e) {
         json_array_append(data, notif_out(rq->pool, e));
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &page, total));
 }
 
 /* Counts the caller's unread notifications into *count. */
@@ -140,7 +136,7 @@ int rz_h_notifications_unread_count(rz_req_t *rq)
         return store_fail(rq, s, st);
     }
     return rz_respond_data(
-        rq->r, HTTP_OK,
+        rq, RZ_HTTP_OK,
         rz_json_pool_own(rq->pool, json_pack("{s:I}", "unreadCount", (json_int_t)count)), NULL);
 }
 
@@ -151,7 +147,7 @@ static int check_empty_body(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_validate(&v, empty_schema, rq->body, RZ_V_CREATE)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return -1;
     }
     return 0;
@@ -221,7 +217,7 @@ int rz_h_notification_read(rz_req_t *rq)
     rz_status_t st;
 
     if (check_empty_body(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!id || !rz_id_valid(id)) {
         return not_found(rq);
@@ -238,7 +234,7 @@ int rz_h_notification_read(rz_req_t *rq)
     }
     if (!json_is_string(json_object_get(doc, "readAt"))) {
         if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-            return OK;
+            return rq->res.status;
         }
         st = mark_one(&w, id, &doc, &changed);
         if (st == RZ_NOT_FOUND) {
@@ -251,10 +247,10 @@ int rz_h_notification_read(rz_req_t *rq)
         if (!changed) {
             rz_store_rollback(w.s); /* marked meanwhile: unchanged, nothing audited */
         } else if (rz_write_commit(&w) != 0) {
-            return OK;
+            return rq->res.status;
         }
     }
-    return rz_respond_data(rq->r, HTTP_OK, notif_out(rq->pool, doc), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, notif_out(rq->pool, doc), NULL);
 }
 
 /* Inside the unit of work: marks the caller's unread notifications read, batch by batch (the
@@ -300,7 +296,7 @@ int rz_h_notifications_read_all(rz_req_t *rq)
     rz_status_t st;
 
     if (check_empty_body(rq) != 0 || rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = mark_all(&w, &updated)) != RZ_OK) {
         return rz_write_fail(&w, st);
@@ -315,10 +311,10 @@ int rz_h_notifications_read_all(rz_req_t *rq)
             return rz_write_fail(&w, st);
         }
         if (rz_write_commit(&w) != 0) {
-            return OK;
+            return rq->res.status;
         }
     }
     return rz_respond_data(
-        rq->r, HTTP_OK,
+        rq, RZ_HTTP_OK,
         rz_json_pool_own(rq->pool, json_pack("{s:I}", "updated", (json_int_t)updated)), NULL);
 }

@@ -2,7 +2,7 @@
 #ifndef RZ_NOTIFICATIONS_H
 #define RZ_NOTIFICATIONS_H
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 
 /* GET /api/notifications: the caller's notifications, newest first (createdAt desc, id desc),
  * paginated; filters `unread` (bool) and `type` (comma list of SPEC 4.12 types). 200

@@ -3,14 +3,12 @@
 #include "domain/rz_establishments.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "domain/rz_write.h"
 
 static const char *check_code(apr_pool_t *p, const json_t *v)
 {
@@ -206,9 +204,9 @@ int rz_h_payroll_settings_get(rz_req_t *rq)
     json_t *est;
 
     if (rz_est_load(rq, &s, &est) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, current_settings(rq->pool, est), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, current_settings(rq->pool, est), NULL);
 }
 
 int rz_h_payroll_settings_patch(rz_req_t *rq)
@@ -224,24 +222,24 @@ int rz_h_payroll_settings_patch(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_validate(&v, settings_schema, rq->body, RZ_V_PATCH)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_est_load(rq, &s, &est) != 0) {
-        return OK;
+        return rq->res.status;
     }
     id = json_string_value(json_object_get(est, "id"));
     before = current_settings(rq->pool, est);
     after = validate_settings(&v, rz_merge_patch(rq->pool, before, rq->body),
                               json_string_value(json_object_get(est, "currency")));
     if (!after) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (json_equal(before, after)) {
-        return rz_respond_data(rq->r, HTTP_OK, before, NULL); /* no change, no audit entry */
+        return rz_respond_data(rq, RZ_HTTP_OK, before, NULL); /* no change, no audit entry */
     }
     key = apr_pstrcat(rq->pool, "establishment:", id, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool,
@@ -255,7 +253,7 @@ int rz_h_payroll_settings_patch(rz_req_t *rq)
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, after, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, after, NULL);
 }

@@ -3,7 +3,6 @@
 #include "domain/rz_bookings.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +20,12 @@
 #include "core/rz_time.h"
 #include "domain/rz_images.h"
 #include "domain/rz_public_catalogue.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "domain/rz_auth_scope.h"
 
 #define MAX_OFFERS 200 /* SPEC 7.4 */
 
 static const char *const unit_types[] = {"standard_room", "suite", "house", "apartment", NULL};
 static const char *const pricing_modes[] = {"nightly", "monthly", "hourly", NULL};
-
-static const char *str_of(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
 
 /* ---- PublicBooking --------------------------------------------------------------------------- */
 
@@ -50,12 +43,12 @@ json_t *rz_public_booking_view(apr_pool_t *p, rz_sess_t *s, const json_t *b, con
                                         "checkInTime", "checkOutTime", NULL};
     json_t *out = rz_json_pool_own(p, rz_json_pick(b, fields)), *emb, *images, *doc;
 
-    if (!acc && s && str_of(b, "accommodationId")
-        && rz_store_get(s, RZ_ACCOMMODATIONS, str_of(b, "accommodationId"), &doc) == RZ_OK) {
+    if (!acc && s && rz_json_str(b, "accommodationId")
+        && rz_store_get(s, RZ_ACCOMMODATIONS, rz_json_str(b, "accommodationId"), &doc) == RZ_OK) {
         acc = doc;
     }
-    if (!est && s && str_of(b, "establishmentId")
-        && rz_store_get(s, RZ_ESTABLISHMENTS, str_of(b, "establishmentId"), &doc) == RZ_OK) {
+    if (!est && s && rz_json_str(b, "establishmentId")
+        && rz_store_get(s, RZ_ESTABLISHMENTS, rz_json_str(b, "establishmentId"), &doc) == RZ_OK) {
         est = doc;
     }
     json_object_set_new(out, "clientInfo", rz_json_pick(json_object_get(b, "clientInfo"), guest));
@@ -266,8 +259,8 @@ static rz_status_t avail_busy(rz_req_t *rq, rz_sess_t *s, const char *est_id, in
     }
     *busy = rz_json_pool_own(p, json_object());
     json_array_foreach (found, i, b) {
-        if (str_of(b, "accommodationId")) {
-            json_object_set_new(*busy, str_of(b, "accommodationId"), json_true());
+        if (rz_json_str(b, "accommodationId")) {
+            json_object_set_new(*busy, rz_json_str(b, "accommodationId"), json_true());
         }
     }
     return RZ_OK;
@@ -305,13 +298,14 @@ static json_t *avail_offers(rz_req_t *rq, const json_t *est, const json_t *units
     const char *err;
 
     json_array_foreach (units, i, acc) {
-        const char *id = str_of(acc, "id");
-        if (!id || json_object_get(busy, id) || rz_mode_parse(str_of(acc, "pricingMode"), &m) != 0
+        const char *id = rz_json_str(acc, "id");
+        if (!id || json_object_get(busy, id)
+            || rz_mode_parse(rz_json_str(acc, "pricingMode"), &m) != 0
             || !(quote = rz_json_pool_own(p, rz_price_quote(acc, est, &st[m], &err)))) {
             continue; /* booked, or a unit that cannot be priced (overflow) offers nothing */
         }
         offers[n].total = json_integer_value(json_object_get(quote, "total"));
-        offers[n].name = str_of(acc, "name") ? str_of(acc, "name") : "";
+        offers[n].name = rz_json_str(acc, "name") ? rz_json_str(acc, "name") : "";
         offers[n].id = id;
         offers[n].offer = json_pack("{s:O, s:O}", "accommodation",
                                     rz_public_accommodation_view(rq, acc), "pricing", quote);
@@ -344,29 +338,29 @@ int rz_h_public_availability(rz_req_t *rq)
 
     /* SPEC 8.2 availability-ip, keyed by client IP: an IP limit, so before any other check */
     if (rz_auth_rate_limit(rq, RZ_RL_AVAILABILITY_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_vctx_init(&v, p);
     if (avail_read(rq, &v, &in) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((rs = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, rs, NULL);
+        return rz_respond_store_error(rq, rs, NULL);
     }
     if ((rs = rz_public_active_establishment(s, in.est_id, &est)) != RZ_OK) {
         if (rs == RZ_NOT_FOUND) {
-            return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+            return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
                                     NULL);
         }
-        return rz_respond_store_error(rq->r, rs, rz_store_last_error(s));
+        return rz_respond_store_error(rq, rs, rz_store_last_error(s));
     }
     rz_est_clock_from_doc(&clock, est);
     if (avail_stays(&v, &clock, &in, st, valid, &t_in, &t_out) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((rs = avail_units(rq, s, &in, valid, &units)) != RZ_OK
         || (rs = avail_busy(rq, s, in.est_id, t_in, t_out, &busy)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, rs, rz_store_last_error(s));
+        return rz_respond_store_error(rq, rs, rz_store_last_error(s));
     }
     /* checkInDate/checkOutDate: those of the first valid mode in the order nightly, monthly,
      * hourly (for dates nightly and monthly derive the same dates, SPEC 2.8) */
@@ -377,13 +371,13 @@ int rz_h_public_availability(rz_req_t *rq)
     rz_timestamp_format(t_out, out_s);
     rz_date_format(st[first].check_in_date, d_in);
     rz_date_format(st[first].check_out_date, d_out);
-    currency = str_of(est, "currency") ? str_of(est, "currency") : "BIF";
+    currency = rz_json_str(est, "currency") ? rz_json_str(est, "currency") : "BIF";
     out = rz_json_pool_own(p, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:O}",
                                         "establishmentId", in.est_id, "currency", currency,
                                         "checkIn", in_s, "checkOut", out_s, "checkInDate", d_in,
                                         "checkOutDate", d_out, "guests", (json_int_t)in.guests,
                                         "offers", avail_offers(rq, est, units, busy, st)));
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }
 
 /* ---- lookup by code -------------------------------------------------------------------------- */
@@ -391,7 +385,7 @@ int rz_h_public_availability(rz_req_t *rq)
 static int lookup_not_found(rz_req_t *rq)
 {
     /* one body for an unknown code and a contact mismatch (SPEC 7.4) */
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Booking not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Booking not found", NULL);
 }
 
 /* Step (9): the code (normalised into code[]) and exactly one contact: *email normalised, or *phone
@@ -432,45 +426,45 @@ int rz_h_public_booking_lookup(rz_req_t *rq)
     rz_status_t st;
 
     if (rz_auth_rate_limit(rq, RZ_RL_LOOKUP_IP, rz_auth_client_key(rq)) != 0) {
-        return OK;
+        return rq->res.status;
     }
     rz_vctx_init(&v, rq->pool);
     if (lookup_read(rq, &v, code, &email, &phone) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     c = (rz_cond_t){"bookingCode", RZ_EQ, rz_json_pool_own(rq->pool, json_string(code))};
     st = rz_store_find_one(s, RZ_BOOKINGS, &c, 1, &b);
     if (st == RZ_OK) {
-        st = rz_public_active_establishment(s, str_of(b, "establishmentId"), &est);
+        st = rz_public_active_establishment(s, rz_json_str(b, "establishmentId"), &est);
     }
     if (st == RZ_NOT_FOUND) {
         return lookup_not_found(rq);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     info = json_object_get(b, "clientInfo");
     if (email) {
-        stored = str_of(info, "email");
+        stored = rz_json_str(info, "email");
         if (!stored || strcmp(rz_text_fold(rq->pool, stored), email) != 0) {
             return lookup_not_found(rq);
         }
     } else {
-        country = str_of(json_object_get(est, "location"), "country");
+        country = rz_json_str(json_object_get(est, "location"), "country");
         phone = rz_phone_normalize(rq->pool, phone, country ? country : "BI");
-        stored = str_of(info, "phone");
+        stored = rz_json_str(info, "phone");
         if (!phone || !stored || strcmp(stored, phone) != 0) {
             return lookup_not_found(rq);
         }
     }
-    st = rz_store_get(s, RZ_ACCOMMODATIONS, str_of(b, "accommodationId"), &acc);
+    st = rz_store_get(s, RZ_ACCOMMODATIONS, rz_json_str(b, "accommodationId"), &acc);
     if (st != RZ_OK && st != RZ_NOT_FOUND) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_data(rq->r, HTTP_OK,
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_public_booking_view(rq->pool, NULL, b, st == RZ_OK ? acc : NULL, est),
                            NULL);
 }

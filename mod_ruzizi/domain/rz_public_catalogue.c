@@ -4,7 +4,6 @@
 
 #include "apr_strings.h"
 #include "apr_tables.h"
-#include "http_protocol.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 #include "core/rz_text.h"
 #include "domain/rz_accommodations.h"
 #include "domain/rz_establishments.h"
-#include "http/rz_response.h"
 
 #define EARTH_KM 6371.0088  /* mean Earth radius of SPEC 7.4 */
 #define BOX_MARGIN_DEG 1e-6 /* the prefilter box is widened by this so it is a strict superset */
@@ -86,7 +84,7 @@ static int is_active(const json_t *est)
 
 static int not_found(rz_req_t *rq, const char *what)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND",
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND",
                             apr_pstrcat(rq->pool, what, " not found", NULL), NULL);
 }
 
@@ -368,18 +366,18 @@ int rz_h_public_establishments_list(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (est_list_read(rq, &v, &L) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     data = rz_json_pool_own(rq->pool, json_array());
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (L.modes) {
         if ((st = ests_with_modes(rq, s, L.modes, &ids)) != RZ_OK) {
-            return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            return rz_respond_store_error(rq, st, rz_store_last_error(s));
         }
         if (json_array_size(ids) == 0) {
-            return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &L.page, 0));
+            return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &L.page, 0));
         }
         L.c[L.q.nall++] = (rz_cond_t){"id", RZ_IN, ids};
     }
@@ -387,18 +385,18 @@ int rz_h_public_establishments_list(rz_req_t *rq)
     if (L.near) {
         apr_array_header_t *hits = apr_array_make(rq->pool, 16, sizeof(est_hit_t));
         if ((st = near_hits(rq, s, &L, hits)) != RZ_OK) {
-            return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            return rz_respond_store_error(rq, st, rz_store_last_error(s));
         }
         total = hits->nelts;
         for (i = first; i < total && i < first + L.page.limit; i++) {
             const est_hit_t *h = &APR_ARRAY_IDX(hits, i, est_hit_t);
             if (!(out = public_establishment(rq, s, h->doc, &st))) {
-                return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+                return rz_respond_store_error(rq, st, rz_store_last_error(s));
             }
             json_object_set_new(out, "distanceKm", json_real(round(h->km * 10.0) / 10.0));
             json_array_append(data, out);
         }
-        return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &L.page, total));
+        return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &L.page, total));
     }
     L.q.sort = "nameKey";
     L.q.sort_desc = L.desc;
@@ -406,15 +404,15 @@ int rz_h_public_establishments_list(rz_req_t *rq)
     L.q.limit = L.page.limit;
     L.q.want_total = 1;
     if ((st = rz_store_find(s, RZ_ESTABLISHMENTS, &L.q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     json_array_foreach (found, j, doc) {
         if (!(out = public_establishment(rq, s, doc, &st))) {
-            return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+            return rz_respond_store_error(rq, st, rz_store_last_error(s));
         }
         json_array_append(data, out);
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &L.page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(rq->pool, &L.page, total));
 }
 
 rz_status_t rz_public_active_establishment(rz_sess_t *s, const char *id, json_t **est)
@@ -441,15 +439,15 @@ int rz_h_public_establishment_get(rz_req_t *rq)
         return not_found(rq, "Establishment");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if ((st = rz_public_active_establishment(s, id, &est)) == RZ_NOT_FOUND) {
         return not_found(rq, "Establishment");
     }
     if (st != RZ_OK || !(out = public_establishment(rq, s, est, &st))) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }
 
 /* ---- accommodations ------------------------------------------------------------------------- */
@@ -520,28 +518,28 @@ int rz_h_public_accommodations_list(rz_req_t *rq)
 
     rz_vctx_init(&v, p);
     if (acc_list_read(rq, &v, &L) != 0) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     data = rz_json_pool_own(p, json_array());
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     memset(&q, 0, sizeof(q));
     if (L.est_id) { /* an unknown or inactive establishment simply has no public units */
         st = rz_public_active_establishment(s, L.est_id, &est);
         if (st == RZ_NOT_FOUND) {
-            return rz_respond_list(rq->r, data, rz_pagination_json(p, &L.page, 0));
+            return rz_respond_list(rq, data, rz_pagination_json(p, &L.page, 0));
         }
         c[q.nall++] =
             (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(L.est_id))};
     } else if ((st = active_ids(rq, s, &ids)) == RZ_OK) {
         if (json_array_size(ids) == 0) {
-            return rz_respond_list(rq->r, data, rz_pagination_json(p, &L.page, 0));
+            return rz_respond_list(rq, data, rz_pagination_json(p, &L.page, 0));
         }
         c[q.nall++] = (rz_cond_t){"establishmentId", RZ_IN, ids};
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     c[q.nall++] = (rz_cond_t){"status", RZ_EQ, rz_json_pool_own(p, json_string("available"))};
     if (L.types) {
@@ -576,12 +574,12 @@ int rz_h_public_accommodations_list(rz_req_t *rq)
     q.limit = L.page.limit;
     q.want_total = 1;
     if ((st = rz_store_find(s, RZ_ACCOMMODATIONS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     json_array_foreach (found, i, doc) {
         json_array_append(data, public_accommodation(rq, doc));
     }
-    return rz_respond_list(rq->r, data, rz_pagination_json(p, &L.page, total));
+    return rz_respond_list(rq, data, rz_pagination_json(p, &L.page, total));
 }
 
 int rz_h_public_accommodation_get(rz_req_t *rq)
@@ -598,7 +596,7 @@ int rz_h_public_accommodation_get(rz_req_t *rq)
         return not_found(rq, "Accommodation");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     st = rz_store_get(s, RZ_ACCOMMODATIONS, id, &acc);
     if (st == RZ_OK) {
@@ -613,7 +611,7 @@ int rz_h_public_accommodation_get(rz_req_t *rq)
         return not_found(rq, "Accommodation");
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     out = public_accommodation(rq, acc);
     brief = json_object();
@@ -622,5 +620,5 @@ int rz_h_public_accommodation_get(rz_req_t *rq)
         json_object_set(brief, est_fields[i], val ? val : json_null());
     }
     json_object_set_new(out, "establishment", brief);
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }

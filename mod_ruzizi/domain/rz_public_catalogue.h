@@ -3,7 +3,7 @@
 #ifndef RZ_PUBLIC_CATALOGUE_H
 #define RZ_PUBLIC_CATALOGUE_H
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 
 /* GET /api/public/establishments: active establishments only. Filters city (ASCII case-folded
  * exact, through the stored cityKey), pricingMode (comma list: establishments whose computed

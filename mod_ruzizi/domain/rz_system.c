@@ -1,15 +1,10 @@
 /* rz_system.c: GET /api/health and GET /api/openapi.json (SPEC 7.21). */
 #include "domain/rz_system.h"
 
-#include "rz_config.h"
-#include "rz_private.h"
-
 #include "apr_time.h"
-#include "http_protocol.h"
 
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_response.h"
 
 extern const char rz_openapi_json[];
 extern const size_t rz_openapi_json_len;
@@ -23,8 +18,6 @@ void rz_system_mark_start(void)
 
 int rz_h_health(rz_req_t *rq)
 {
-    request_rec *r = rq->r;
-    rz_srv_conf_t *sc = rz_config_server(r->server);
     rz_sess_t *s = NULL;
     apr_time_t t0 = apr_time_now();
     rz_status_t st;
@@ -36,27 +29,20 @@ int rz_h_health(rz_req_t *rq)
         st = rz_store_ping(s, 1000);
     }
     if (st != RZ_OK) {
-        return rz_respond_store_error(r, RZ_UNAVAILABLE,
+        return rz_respond_store_error(rq, RZ_UNAVAILABLE,
                                       s ? rz_store_last_error(s) : rz_status_name(st));
     }
-    store = json_pack("{s:s, s:s, s:I}", "backend", rz_store_backend(sc->store), "status", "ok",
+    store = json_pack("{s:s, s:s, s:I}", "backend", rq->conf->store_backend, "status", "ok",
                       "latencyMs", (json_int_t)apr_time_as_msec(apr_time_now() - t0));
     data = rz_json_pool_own(
-        r->pool, json_pack("{s:s, s:s, s:I, s:o}", "status", "ok", "version", RZ_VERSION,
-                           "uptimeSeconds", (json_int_t)(rz_now() - started_at), "store", store));
-    return rz_respond_data(r, HTTP_OK, data, NULL);
+        rq->pool, json_pack("{s:s, s:s, s:I, s:o}", "status", "ok", "version", RZ_VERSION,
+                            "uptimeSeconds", (json_int_t)(rz_now() - started_at), "store", store));
+    return rz_respond_data(rq, RZ_HTTP_OK, data, NULL);
 }
 
 int rz_h_openapi(rz_req_t *rq)
 {
-    request_rec *r = rq->r;
-
-    apr_table_setn(r->err_headers_out, "Cache-Control", "public, max-age=300");
-    r->status = HTTP_OK;
-    ap_set_content_type(r, "application/json; charset=utf-8");
-    ap_set_content_length(r, (apr_off_t)rz_openapi_json_len);
-    if (!r->header_only) {
-        ap_rwrite(rz_openapi_json, (int)rz_openapi_json_len, r);
-    }
-    return OK;
+    apr_table_setn(rq->res.headers, "Cache-Control", "public, max-age=300");
+    return rz_respond_bytes(rq, RZ_HTTP_OK, "application/json; charset=utf-8", rz_openapi_json,
+                            rz_openapi_json_len);
 }

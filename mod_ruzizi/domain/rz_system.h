@@ -3,7 +3,7 @@
 #ifndef RZ_SYSTEM_H
 #define RZ_SYSTEM_H
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 
 /* Records the server start (post_config) for uptimeSeconds. */
 void rz_system_mark_start(void);

@@ -2,18 +2,13 @@
  * and holding a cross-process slot. */
 #include "domain/rz_system.h"
 
-#include "httpd.h"
-#include "http_protocol.h"
-
+#include <string.h>
 #include <unistd.h>
 
-#include "rz_config.h"
-#include "rz_private.h"
-#include "rz_slots.h"
+#include "apr_time.h"
 
 #include "core/rz_json.h"
 #include "core/rz_validate.h"
-#include "http/rz_response.h"
 
 int rz_h_test_echo(rz_req_t *rq)
 {
@@ -26,7 +21,7 @@ int rz_h_test_echo(rz_req_t *rq)
         json_object_set_new(query, e[i].key, json_string(e[i].val));
     }
     data = rz_json_pool_own(rq->pool, json_pack("{s:O, s:o}", "body", rq->body, "query", query));
-    return rz_respond_data(rq->r, HTTP_OK, data, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, data, NULL);
 }
 
 static const rz_field_t place_fields[] = {
@@ -58,32 +53,29 @@ int rz_h_test_validate(rz_req_t *rq)
     rz_vctx_init(&v, rq->pool);
     out = rz_validate(&v, test_schema, rq->body, RZ_V_CREATE);
     if (!out) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
-    return rz_respond_data(rq->r, HTTP_OK, out, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, out, NULL);
 }
 
 #define HOLD_MAX_MS 60000
 
-/* Takes the named slot: 1 held, 0 busy (after answering 503). */
-static int hold_take(rz_req_t *rq, const char *slot)
+/* Takes the named slot through the layer above (the write gate, a hash slot held until the
+ * request ends, or a decode slot): 1 held, 0 busy (after answering 503). */
+static int hold_take(rz_req_t *rq, const char *slot, unsigned int *gate)
 {
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-
     if (strcmp(slot, "gate") == 0) {
-        if (rz_slots_gate_enter(5000)) {
+        if (rq->ops->gate_enter(rq, 5000, gate)) {
             return 1;
         }
-        rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
+        rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "STORE_UNAVAILABLE",
                          "The write gate stayed busy", NULL);
         return 0;
     }
-    if (rz_slots_take(strcmp(slot, "hash") == 0 ? RZ_SLOT_HASH : RZ_SLOT_DECODE,
-                      strcmp(slot, "hash") == 0 ? rz_config_max_hashes(sc)
-                                                : rz_config_max_decodes(sc))) {
+    if (strcmp(slot, "hash") == 0 ? rq->ops->hash_slot(rq) : rq->ops->decode_take(rq)) {
         return 1;
     }
-    rz_respond_error(rq->r, HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY", "No free slot", NULL);
+    rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY", "No free slot", NULL);
     return 0;
 }
 
@@ -91,6 +83,7 @@ int rz_h_test_hold(rz_req_t *rq)
 {
     const char *slot = json_string_value(json_object_get(rq->body, "slot"));
     json_t *ms = json_object_get(rq->body, "ms");
+    unsigned int gate = 0;
     rz_vctx_t v;
 
     rz_vctx_init(&v, rq->pool);
@@ -104,22 +97,21 @@ int rz_h_test_hold(rz_req_t *rq)
         rz_v_fail(&v, "ms", "must be an integer from 1 to 60000");
     }
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
-    if (!hold_take(rq, slot)) {
-        return OK;
+    if (!hold_take(rq, slot, &gate)) {
+        return rq->res.status;
     }
     /* tests find the holder by this line (and SIGKILL it while it holds) */
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, rq->r,
-                  RZ_LOGNO(00901) "test hook: pid %ld holds the %s slot for %ld ms", (long)getpid(),
-                  slot, (long)json_integer_value(ms));
+    rz_req_log(rq, RZ_LOG_INFO, RZ_LOGNO(00901) "test hook: pid %ld holds the %s slot for %ld ms",
+               (long)getpid(), slot, (long)json_integer_value(ms));
     apr_sleep(apr_time_from_msec(json_integer_value(ms)));
     if (strcmp(slot, "gate") == 0) {
-        rz_slots_gate_leave();
-    } else {
-        rz_slots_give(strcmp(slot, "hash") == 0 ? RZ_SLOT_HASH : RZ_SLOT_DECODE);
-    }
-    return rz_respond_data(rq->r, HTTP_OK,
+        rq->ops->gate_leave(rq, gate);
+    } else if (strcmp(slot, "decode") == 0) {
+        rq->ops->decode_give(rq);
+    } /* a hash slot goes back when the request ends */
+    return rz_respond_data(rq, RZ_HTTP_OK,
                            rz_json_pool_own(rq->pool, json_pack("{s:s, s:I}", "slot", slot, "pid",
                                                                 (json_int_t)getpid())),
                            NULL);

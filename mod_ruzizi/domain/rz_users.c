@@ -2,16 +2,15 @@
 #include "domain/rz_users.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <string.h>
 
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_query.h"
-#include "core/rz_userdoc.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
+#include "services/rz_userdoc.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_list.h"
 
 #define RZ_ESTABLISHMENTS "establishments"
 
@@ -82,7 +81,7 @@ json_t *rz_user_view(rz_req_t *rq, rz_sess_t *s, const json_t *user)
 
 static int not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "User not found", NULL);
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "User not found", NULL);
 }
 
 int rz_users_load(rz_req_t *rq, rz_sess_t **s, json_t **user)
@@ -95,12 +94,12 @@ int rz_users_load(rz_req_t *rq, rz_sess_t **s, json_t **user)
         return -1;
     }
     if ((st = rz_req_store(rq, s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     st = rz_store_get(*s, RZ_USERS, id, user);
     if (st != RZ_OK && st != RZ_NOT_FOUND) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        rz_respond_store_error(rq, st, rz_store_last_error(*s));
         return -1;
     }
     if (st == RZ_NOT_FOUND || (strcmp(role, "staff") == 0 && strcmp(id, rq->who->user_id) != 0)
@@ -117,9 +116,9 @@ int rz_h_user_get(rz_req_t *rq)
     json_t *user;
 
     if (rz_users_load(rq, &s, &user) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, s, user), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, s, user), NULL);
 }
 
 /* ---- GET /api/users ------------------------------------------------------------------------ */
@@ -127,95 +126,39 @@ int rz_h_user_get(rz_req_t *rq)
 static const char *const role_enums[] = {"super_admin", "manager", "staff", NULL};
 static const char *const list_sorts[] = {"createdAt", "lastName", "email", "lastLoginAt", NULL};
 
-typedef struct {
-    rz_cond_t all[4];
-    int nall;
-    rz_cond_t any[3];
-    int nany;
-    rz_page_t page;
-    const char *sort;
-    int desc;
-} users_filter_t;
-
-/* Reads the query of GET /api/users into f. Returns 0, or -1 with details in v. */
-static int list_filter(rz_req_t *rq, rz_vctx_t *v, users_filter_t *f)
+/* The filters of GET /api/users: q, role, isActive, establishmentId (SPEC 3.2 rule 3). */
+static int list_filter(rz_list_t *l)
 {
+    static const char *const searched[] = {"firstName", "lastName", "email", NULL};
     json_t *roles = NULL;
-    const char *est = NULL, *q = NULL;
-    int active = -1, sa = strcmp(rq->who->role, "super_admin") == 0;
-    apr_pool_t *p = rq->pool;
+    const char *q = NULL, *est;
+    int active = -1;
 
-    memset(f, 0, sizeof(*f));
-    rz_query_page(v, rq->query, &f->page);
-    rz_query_sort(v, rq->query, list_sorts, "-createdAt", &f->sort, &f->desc);
-    rz_query_q(v, rq->query, &q);
-    rz_query_enum_list(v, rq->query, "role", role_enums, &roles);
-    rz_query_bool(v, rq->query, "isActive", &active);
-    if (sa) {
-        rz_query_id(v, rq->query, "establishmentId", &est);
-    } else {
-        est = rq->who->est_id; /* SPEC 3.2 rule 3: a manager's establishmentId is ignored */
-    }
-    if (!rz_v_ok(v)) {
-        return -1;
-    }
-    if (roles) {
-        f->all[f->nall++] = (rz_cond_t){"role", RZ_IN, roles};
-    }
-    if (active >= 0) {
-        f->all[f->nall++] = (rz_cond_t){"isActive", RZ_EQ, active ? json_true() : json_false()};
-    }
-    if (est) {
-        f->all[f->nall++] =
-            (rz_cond_t){"establishmentId", RZ_EQ, rz_json_pool_own(p, json_string(est))};
-    }
-    if (q) {
-        json_t *jq = rz_json_pool_own(p, json_string(q));
-        f->any[0] = (rz_cond_t){"firstName", RZ_CONTAINS_CI, jq};
-        f->any[1] = (rz_cond_t){"lastName", RZ_CONTAINS_CI, jq};
-        f->any[2] = (rz_cond_t){"email", RZ_CONTAINS_CI, jq};
-        f->nany = 3;
-    }
+    rz_query_q(&l->v, l->rq->query, &q);
+    rz_query_enum_list(&l->v, l->rq->query, "role", role_enums, &roles);
+    rz_query_bool(&l->v, l->rq->query, "isActive", &active);
+    est = rz_list_establishment(l);
+    rz_list_in(l, "role", roles);
+    rz_list_eq_bool(l, "isActive", active);
+    rz_list_eq(l, "establishmentId", est);
+    rz_list_search(l, q, searched);
     return 0;
 }
 
+static json_t *list_view(rz_list_t *l, const json_t *doc, rz_status_t *st)
+{
+    if (!l->cache) {
+        l->cache = rz_json_pool_own(l->rq->pool, json_object());
+    }
+    return user_view_cached(l->rq, l->s, doc, l->cache);
+}
+
+static const rz_list_spec_t users_list = {RZ_USERS, list_sorts,  "-createdAt",
+                                          NULL,     list_filter, list_view};
+
 int rz_h_users_list(rz_req_t *rq)
 {
-    rz_vctx_t v;
-    users_filter_t f;
-    rz_query_t q;
-    rz_sess_t *s;
-    json_t *found, *data, *cache, *doc;
-    long total = 0;
-    size_t i;
-    rz_status_t st;
-
-    rz_vctx_init(&v, rq->pool);
-    if (list_filter(rq, &v, &f) != 0) {
-        return rz_respond_validation(rq->r, v.details);
-    }
-    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
-    }
-    memset(&q, 0, sizeof(q));
-    q.all = f.all;
-    q.nall = f.nall;
-    q.any = f.any;
-    q.nany = f.nany;
-    q.sort = f.sort;
-    q.sort_desc = f.desc;
-    q.skip = (f.page.page - 1) * f.page.limit;
-    q.limit = f.page.limit;
-    q.want_total = 1;
-    if ((st = rz_store_find(s, RZ_USERS, &q, &found, &total)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
-    }
-    data = rz_json_pool_own(rq->pool, json_array());
-    cache = rz_json_pool_own(rq->pool, json_object());
-    json_array_foreach (found, i, doc) {
-        json_array_append(data, user_view_cached(rq, s, doc, cache));
-    }
-    return rz_respond_list(rq->r, data, rz_pagination_json(rq->pool, &f.page, total));
+    return rz_list_run(rq, &users_list);
 }
 
 /* ---- GET /api/users/stats -------------------------------------------------------------------- */
@@ -261,11 +204,11 @@ int rz_h_users_stats(rz_req_t *rq)
     rz_status_t st;
 
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     memset(&q, 0, sizeof(q));
     if ((st = rz_store_find(s, RZ_USERS, &q, &users, NULL)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     by_role = json_pack("{s:i, s:i, s:i}", "super_admin", 0, "manager", 0, "staff", 0);
     json_array_foreach (users, i, user) {
@@ -278,9 +221,9 @@ int rz_h_users_stats(rz_req_t *rq)
     }
     if (!(by_est = stats_by_establishment(rq, s, users, &st))) {
         json_decref(by_role);
-        return rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     data = json_pack("{s:I, s:I, s:I, s:o, s:O}", "total", total, "active", active, "inactive",
                      total - active, "byRole", by_role, "byEstablishment", by_est);
-    return rz_respond_data(rq->r, HTTP_OK, rz_json_pool_own(rq->pool, data), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_json_pool_own(rq->pool, data), NULL);
 }

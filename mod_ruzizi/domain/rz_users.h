@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "http/rz_request.h"
+#include "domain/rz_req.h"
 #include "store/rz_store.h"
 
 /* The User of SPEC 4.1 as output: every stored field but passwordHash, sessionsValidAfter and

@@ -2,24 +2,21 @@
 #include "domain/rz_users.h"
 
 #include "apr_strings.h"
-#include "http_protocol.h"
 
 #include <sodium.h>
 #include <string.h>
 
-#include "rz_config.h"
 #include "core/rz_id.h"
 #include "core/rz_json.h"
-#include "core/rz_outbox.h"
+#include "services/rz_outbox.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 #include "core/rz_validate.h"
 #include "domain/rz_auth_api.h"
-#include "domain/rz_sessions.h"
-#include "http/rz_auth.h"
-#include "http/rz_response.h"
-#include "http/rz_write.h"
+#include "services/rz_sessions.h"
+#include "domain/rz_auth_scope.h"
+#include "domain/rz_write.h"
 
 /* Every write that can lower the number of active super_admins names this key, so the last one
  * can never be deactivated or demoted by two concurrent requests (SPEC 4.1). */
@@ -49,48 +46,32 @@ static const char *const ignore_sa[] = {"password", NULL};
 static const char *const ignore_m[] = {"password", "establishmentId", NULL};
 static const char *const ignore_pw[] = {"newPassword", NULL};
 
-static int is_sa(const rz_req_t *rq)
-{
-    return strcmp(rq->who->role, "super_admin") == 0;
-}
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
-
-static json_t *detail1(rz_req_t *rq, const char *field, const char *message)
-{
-    return rz_json_pool_own(rq->pool,
-                            json_pack("[{s:s, s:s}]", "field", field, "message", message));
-}
-
 static int forbidden(rz_req_t *rq, const char *msg)
 {
-    return rz_respond_error(rq->r, HTTP_FORBIDDEN, "FORBIDDEN", msg, NULL);
+    return rz_respond_error(rq, RZ_HTTP_FORBIDDEN, "FORBIDDEN", msg, NULL);
 }
 
 static int est_not_found(rz_req_t *rq)
 {
-    return rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                            detail1(rq, "establishmentId", "not found"));
+    return rz_respond_error(rq, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+                            rz_detail1(rq->pool, "establishmentId", "not found"));
 }
 
 static json_t *dup_email_details(rz_req_t *rq)
 {
-    return detail1(rq, "email", "already used");
+    return rz_detail1(rq->pool, "email", "already used");
 }
 
 /* The country used for national phone numbers: of the establishment named in the body, else of
  * the user's (or the caller's) establishment, else BI. */
 static const char *phone_country(rz_req_t *rq, rz_sess_t *s, const char *user_id)
 {
-    const char *est = str(rq->body, "establishmentId");
+    const char *est = rz_json_str(rq->body, "establishmentId");
     json_t *doc;
 
     if (!rz_id_valid(est) && rz_id_valid(user_id)
         && rz_store_get(s, RZ_USERS, user_id, &doc) == RZ_OK) {
-        est = str(doc, "establishmentId");
+        est = rz_json_str(doc, "establishmentId");
     }
     if (!rz_id_valid(est)) {
         est = rq->who->est_id;
@@ -122,7 +103,7 @@ static int est_must_exist(rz_req_t *rq, rz_sess_t *s, const char *est, json_t **
         return -1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     return 0;
@@ -143,7 +124,7 @@ static rz_status_t email_free(rz_sess_t *s, apr_pool_t *p, const char *email)
 /* The account_created email (SPEC 8.7): never the password. */
 static rz_status_t send_account_created(rz_write_t *w, const json_t *user, const json_t *est)
 {
-    rz_srv_conf_t *sc = rz_config_server(w->rq->r->server);
+    const rz_settings_t *sc = w->rq->conf;
     /* the template needs a non-empty loginUrl: without RuziziPublicBaseUrl it is the bare path */
     const char *login =
         apr_pstrcat(w->rq->pool, sc->public_base_url ? sc->public_base_url : "", "/login", NULL);
@@ -152,11 +133,11 @@ static rz_status_t send_account_created(rz_write_t *w, const json_t *user, const
         json_object_get(user, "email"), "role", json_object_get(user, "role"), "loginUrl", login);
     rz_status_t st;
 
-    if (est && str(est, "name")) {
+    if (est && rz_json_str(est, "name")) {
         json_object_set(vars, "establishmentName", json_object_get(est, "name"));
     }
-    st = rz_outbox_enqueue(w->s, str(user, "email"), str(user, "preferredLanguage"),
-                           "account_created", vars, "user", str(user, "id"));
+    st = rz_outbox_enqueue(w->s, rz_json_str(user, "email"), rz_json_str(user, "preferredLanguage"),
+                           "account_created", vars, "user", rz_json_str(user, "id"));
     json_decref(vars);
     return st;
 }
@@ -169,18 +150,18 @@ static json_t *create_input(rz_req_t *rq, rz_sess_t *s, rz_vctx_t *v, const char
     const char *policy;
 
     rz_vctx_init(v, rq->pool);
-    v->ignore = is_sa(rq) ? ignore_sa : ignore_m;
+    v->ignore = rz_auth_is_sa(rq) ? ignore_sa : ignore_m;
     v->country = phone_country(rq, s, NULL);
     in = rz_validate(v, user_schema, rq->body, RZ_V_CREATE);
     *pw = rz_auth_password_field(rq, v, "password");
-    if (in && !is_sa(rq)) {
+    if (in && !rz_auth_is_sa(rq)) {
         json_object_set_new(in, "establishmentId", json_string(rq->who->est_id));
     }
-    if (in && *pw && (policy = rz_password_policy(*pw, str(in, "email"))) != NULL) {
+    if (in && *pw && (policy = rz_password_policy(*pw, rz_json_str(in, "email"))) != NULL) {
         rz_v_fail(v, "password", policy);
     }
     if (in) {
-        check_role_est(v, str(in, "role"), str(in, "establishmentId"));
+        check_role_est(v, rz_json_str(in, "role"), rz_json_str(in, "establishmentId"));
     }
     return rz_v_ok(v) ? in : NULL;
 }
@@ -189,24 +170,23 @@ static json_t *create_input(rz_req_t *rq, rz_sess_t *s, rz_vctx_t *v, const char
 static json_t *create_doc(rz_req_t *rq, const json_t *in, const char *pw)
 {
     rz_user_spec_t spec = {
-        .email = str(in, "email"),
+        .email = rz_json_str(in, "email"),
         .password = pw,
-        .first_name = str(in, "firstName"),
-        .last_name = str(in, "lastName"),
-        .phone = str(in, "phone"),
-        .role = str(in, "role"),
-        .est_id = str(in, "establishmentId"),
-        .language = str(in, "preferredLanguage"),
+        .first_name = rz_json_str(in, "firstName"),
+        .last_name = rz_json_str(in, "lastName"),
+        .phone = rz_json_str(in, "phone"),
+        .role = rz_json_str(in, "role"),
+        .est_id = rz_json_str(in, "establishmentId"),
+        .language = rz_json_str(in, "preferredLanguage"),
         .created_by = rq->who->user_id,
     };
 
-    return rz_userdoc_new(rq->pool, &spec,
-                          rz_config_password_cost(rz_config_server(rq->r->server)));
+    return rz_userdoc_new(rq->pool, &spec, rq->conf->password_cost);
 }
 
 int rz_h_user_create(rz_req_t *rq)
 {
-    const char *role = str(rq->body, "role"), *pw, *id;
+    const char *role = rz_json_str(rq->body, "role"), *pw, *id;
     json_t *in, *doc, *est = NULL;
     rz_write_t w;
     rz_vctx_t v;
@@ -215,49 +195,50 @@ int rz_h_user_create(rz_req_t *rq)
 
     /* step (4) of SPEC 2.3: a manager may never create another role (an invalid value is a 400) */
     role = role ? rz_text_trim(rq->pool, role) : NULL;
-    if (!is_sa(rq) && role && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
+    if (!rz_auth_is_sa(rq) && role
+        && (strcmp(role, "manager") == 0 || strcmp(role, "super_admin") == 0)) {
         return forbidden(rq, "A manager may create staff accounts only");
     }
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     if (!(in = create_input(rq, s, &v, &pw))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
-    if (str(in, "establishmentId") && est_must_exist(rq, s, str(in, "establishmentId"), &est)) {
-        return OK;
+    if (rz_json_str(in, "establishmentId")
+        && est_must_exist(rq, s, rz_json_str(in, "establishmentId"), &est)) {
+        return rq->res.status;
     }
-    if ((st = email_free(s, rq->pool, str(in, "email"))) != RZ_OK) {
-        return st == RZ_CONFLICT ? rz_respond_error(rq->r, HTTP_CONFLICT, "DUPLICATE_EMAIL",
+    if ((st = email_free(s, rq->pool, rz_json_str(in, "email"))) != RZ_OK) {
+        return st == RZ_CONFLICT ? rz_respond_error(rq, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL",
                                                     "Email already used", dup_email_details(rq))
-                                 : rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+                                 : rz_respond_store_error(rq, st, rz_store_last_error(s));
     }
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(doc = create_doc(rq, in, pw))) {
-        return rz_respond_store_error(rq->r, RZ_ERROR, "password hash failed");
+        return rz_respond_store_error(rq, RZ_ERROR, "password hash failed");
     }
     if (rz_write_begin(&w, rq, NULL, 0) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if ((st = rz_store_insert(w.s, RZ_USERS, doc, &id)) == RZ_CONFLICT) {
-        return rz_write_error(&w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                               dup_email_details(rq));
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "user.create", "user", id, str(doc, "establishmentId"), NULL,
-                                doc, NULL))
+        || (st = rz_write_audit(&w, "user.create", "user", id, rz_json_str(doc, "establishmentId"),
+                                NULL, doc, NULL))
                != RZ_OK
         || (st = send_account_created(&w, doc, est)) != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    apr_table_setn(rq->r->err_headers_out, "Location",
-                   apr_pstrcat(rq->pool, "/api/users/", id, NULL));
-    return rz_respond_data(rq->r, HTTP_CREATED, rz_user_view(rq, w.s, doc), NULL);
+    apr_table_setn(rq->res.headers, "Location", apr_pstrcat(rq->pool, "/api/users/", id, NULL));
+    return rz_respond_data(rq, RZ_HTTP_CREATED, rz_user_view(rq, w.s, doc), NULL);
 }
 
 /* ---- shared by the writes on an existing user ------------------------------------------------ */
@@ -266,7 +247,8 @@ int rz_h_user_create(rz_req_t *rq)
  * answered 404 outside the establishment; a visible manager account -> 403 (SPEC 3.2 rule 7). */
 static int manager_may_act(rz_req_t *rq, const json_t *user)
 {
-    if (is_sa(rq) || strcmp(str(user, "role") ? str(user, "role") : "", "staff") == 0) {
+    if (rz_auth_is_sa(rq)
+        || strcmp(rz_json_str(user, "role") ? rz_json_str(user, "role") : "", "staff") == 0) {
         return 1;
     }
     forbidden(rq, "A manager may act on staff accounts only");
@@ -297,7 +279,7 @@ static rz_status_t last_active_admin(rz_write_t *w, const json_t *user, int *las
     rz_status_t st = RZ_OK;
 
     *last = 0;
-    if (strcmp(str(user, "role"), "super_admin") == 0
+    if (strcmp(rz_json_str(user, "role"), "super_admin") == 0
         && json_is_true(json_object_get(user, "isActive"))) {
         st = rz_userdoc_count_active_admins(w->s, &n);
         *last = n <= 1;
@@ -307,7 +289,7 @@ static rz_status_t last_active_admin(rz_write_t *w, const json_t *user, int *las
 
 static int transition(rz_write_t *w, const char *msg)
 {
-    return rz_write_error(w, HTTP_CONFLICT, "INVALID_TRANSITION", msg, NULL);
+    return rz_write_error(w, RZ_HTTP_CONFLICT, "INVALID_TRANSITION", msg, NULL);
 }
 
 /* Updates the user with `set` (+ updatedAt, + sessionsValidAfter and revocation when `revoke` is a
@@ -323,11 +305,11 @@ static rz_status_t apply_update(rz_write_t *w, const json_t *user, json_t *set, 
     json_object_set_new(set, "updatedAt", json_string(now));
     if (revoke) {
         json_object_set_new(set, "sessionsValidAfter", json_string(now));
-        if ((st = rz_sessions_revoke_user(w->s, str(user, "id"), revoke, NULL)) != RZ_OK) {
+        if ((st = rz_sessions_revoke_user(w->s, rz_json_str(user, "id"), revoke, NULL)) != RZ_OK) {
             return st;
         }
     }
-    return rz_store_update(w->s, RZ_USERS, str(user, "id"), &u,
+    return rz_store_update(w->s, RZ_USERS, rz_json_str(user, "id"), &u,
                            json_integer_value(json_object_get(user, "version")), after);
 }
 
@@ -370,18 +352,18 @@ static int patch_refs(rz_write_t *w, const json_t *user, const json_t *set)
 
     json_object_update(merged, (json_t *)set);
     rz_vctx_init(&v, w->rq->pool);
-    check_role_est(&v, str(merged, "role"), str(merged, "establishmentId"));
+    check_role_est(&v, rz_json_str(merged, "role"), rz_json_str(merged, "establishmentId"));
     if (!rz_v_ok(&v)) {
-        rz_write_error(w, HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Invalid input", v.details);
+        rz_write_error(w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Invalid input", v.details);
         return -1;
     }
-    if (!changed(set, "establishmentId") || !str(set, "establishmentId")) {
+    if (!changed(set, "establishmentId") || !rz_json_str(set, "establishmentId")) {
         return 0;
     }
-    st = rz_store_get(w->s, "establishments", str(set, "establishmentId"), &est);
+    st = rz_store_get(w->s, "establishments", rz_json_str(set, "establishmentId"), &est);
     if (st == RZ_NOT_FOUND) {
-        rz_write_error(w, HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
-                       detail1(w->rq, "establishmentId", "not found"));
+        rz_write_error(w, RZ_HTTP_NOT_FOUND, "NOT_FOUND", "Establishment not found",
+                       rz_detail1(w->rq->pool, "establishmentId", "not found"));
         return -1;
     }
     if (st != RZ_OK) {
@@ -398,19 +380,20 @@ static int patch_conflicts(rz_write_t *w, const json_t *user, const json_t *set)
     rz_status_t st;
     int last;
 
-    if (changed(set, "email") && (st = email_free(w->s, w->rq->pool, str(set, "email"))) != RZ_OK) {
+    if (changed(set, "email")
+        && (st = email_free(w->s, w->rq->pool, rz_json_str(set, "email"))) != RZ_OK) {
         if (st == RZ_CONFLICT) {
-            rz_write_error(w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+            rz_write_error(w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                            dup_email_details(w->rq));
         } else {
             rz_write_fail(w, st);
         }
         return -1;
     }
-    if (!changed(set, "role") || strcmp(str(user, "role"), "super_admin") != 0) {
+    if (!changed(set, "role") || strcmp(rz_json_str(user, "role"), "super_admin") != 0) {
         return 0;
     }
-    if (strcmp(str(user, "id"), w->rq->who->user_id) == 0) {
+    if (strcmp(rz_json_str(user, "id"), w->rq->who->user_id) == 0) {
         transition(w, "You cannot change your own role");
         return -1;
     }
@@ -435,48 +418,49 @@ int rz_h_user_patch(rz_req_t *rq)
     rz_status_t st;
 
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        return rz_respond_store_error(rq->r, st, NULL);
+        return rz_respond_store_error(rq, st, NULL);
     }
     rz_vctx_init(&v, rq->pool);
     v.country = phone_country(rq, s, rz_req_param(rq, 0));
     if (!(in = rz_validate(&v, user_schema, rq->body, RZ_V_PATCH))) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
-        return OK;
+        return rq->res.status;
     }
-    if (!is_sa(rq) && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
+    if (!rz_auth_is_sa(rq)
+        && (json_object_get(in, "role") || json_object_get(in, "establishmentId"))) {
         return forbidden(rq, "Only a super_admin may change a role or an establishment");
     }
-    if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+    if (begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
+        return rq->res.status;
     }
     set = rz_json_pool_own(rq->pool, patch_changes(user, in));
     if (json_object_size(set) == 0) {
         rz_store_rollback(w.s); /* nothing changes: 200, no write, no audit entry */
-        return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, user), NULL);
+        return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, user), NULL);
     }
     if (patch_refs(&w, user, set) != 0 || patch_conflicts(&w, user, set) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (changed(set, "email") || changed(set, "role") || changed(set, "establishmentId")) {
         revoke = "account_change";
     }
     st = apply_update(&w, user, set, revoke, &after);
     if (st == RZ_CONFLICT) {
-        return rz_write_error(&w, HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
+        return rz_write_error(&w, RZ_HTTP_CONFLICT, "DUPLICATE_EMAIL", "Email already used",
                               dup_email_details(rq));
     }
     if (st != RZ_OK
-        || (st = rz_write_audit(&w, "user.update", "user", str(user, "id"),
-                                str(after, "establishmentId"), user, after, NULL))
+        || (st = rz_write_audit(&w, "user.update", "user", rz_json_str(user, "id"),
+                                rz_json_str(after, "establishmentId"), user, after, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, after), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, after), NULL);
 }
 
 /* ---- POST /api/users/{id}/activate, /deactivate ---------------------------------------------- */
@@ -488,7 +472,7 @@ static int body_empty(rz_req_t *rq)
 
     rz_vctx_init(&v, rq->pool);
     if (!rz_validate(&v, NULL, rq->body, RZ_V_CREATE)) {
-        rz_respond_validation(rq->r, v.details);
+        rz_respond_validation(rq, v.details);
         return -1;
     }
     return 0;
@@ -500,7 +484,7 @@ static int deactivate_rules(rz_write_t *w, const json_t *user)
     rz_status_t st;
     int last;
 
-    if (strcmp(str(user, "id"), w->rq->who->user_id) == 0) {
+    if (strcmp(rz_json_str(user, "id"), w->rq->who->user_id) == 0) {
         transition(w, "You cannot deactivate your own account");
         return -1;
     }
@@ -523,26 +507,27 @@ static int set_active(rz_req_t *rq, int on)
     rz_status_t st;
 
     if (body_empty(rq) != 0 || rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)
-        || begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+        || begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
+        return rq->res.status;
     }
     if (json_is_true(json_object_get(user, "isActive")) == on) {
         return transition(&w, on ? "The user is already active" : "The user is already inactive");
     }
     if (!on && deactivate_rules(&w, user) != 0) {
-        return OK;
+        return rq->res.status;
     }
     set = rz_json_pool_own(rq->pool, json_pack("{s:b}", "isActive", on));
     if ((st = apply_update(&w, user, set, on ? NULL : "deactivated", &after)) != RZ_OK
         || (st = rz_write_audit(&w, on ? "user.activate" : "user.deactivate", "user",
-                                str(user, "id"), str(user, "establishmentId"), user, after, NULL))
+                                rz_json_str(user, "id"), rz_json_str(user, "establishmentId"), user,
+                                after, NULL))
                != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, rz_user_view(rq, w.s, after), NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, rz_user_view(rq, w.s, after), NULL);
 }
 
 int rz_h_user_activate(rz_req_t *rq)
@@ -562,8 +547,9 @@ static rz_status_t send_password_changed(rz_write_t *w, const json_t *user, cons
 {
     json_t *vars = json_pack("{s:O, s:s, s:s}", "firstName", json_object_get(user, "firstName"),
                              "at", at, "ip", w->actor.ip ? w->actor.ip : "unknown");
-    rz_status_t st = rz_outbox_enqueue(w->s, str(user, "email"), str(user, "preferredLanguage"),
-                                       "password_changed", vars, "user", str(user, "id"));
+    rz_status_t st =
+        rz_outbox_enqueue(w->s, rz_json_str(user, "email"), rz_json_str(user, "preferredLanguage"),
+                          "password_changed", vars, "user", rz_json_str(user, "id"));
 
     json_decref(vars);
     return st;
@@ -575,7 +561,7 @@ static json_t *password_set(rz_req_t *rq, const char *pw)
     char hash[crypto_pwhash_STRBYTES], now[21];
     json_t *set;
 
-    if (rz_password_hash(pw, rz_config_password_cost(rz_config_server(rq->r->server)), hash) != 0) {
+    if (rz_password_hash(pw, rq->conf->password_cost, hash) != 0) {
         return NULL;
     }
     rz_timestamp_format(rz_now(), now);
@@ -601,33 +587,34 @@ int rz_h_user_set_password(rz_req_t *rq)
         rz_v_fail(&v, "newPassword", policy);
     }
     if (!rz_v_ok(&v)) {
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_users_load(rq, &s, &user) != 0 || !manager_may_act(rq, user)) {
-        return OK;
+        return rq->res.status;
     }
-    if ((policy = rz_password_policy(pw, str(user, "email"))) != NULL) {
+    if ((policy = rz_password_policy(pw, rz_json_str(user, "email"))) != NULL) {
         rz_v_fail(&v, "newPassword", policy);
-        return rz_respond_validation(rq->r, v.details);
+        return rz_respond_validation(rq, v.details);
     }
     if (rz_auth_hash_slot(rq) != 0) {
-        return OK;
+        return rq->res.status;
     }
     if (!(set = password_set(rq, pw))) {
-        return rz_respond_store_error(rq->r, RZ_ERROR, "password hash failed");
+        return rz_respond_store_error(rq, RZ_ERROR, "password hash failed");
     }
-    if (begin_on_user(&w, rq, str(user, "id"), &user) != 0) {
-        return OK;
+    if (begin_on_user(&w, rq, rz_json_str(user, "id"), &user) != 0) {
+        return rq->res.status;
     }
     if ((st = apply_update(&w, user, set, "admin", &after)) != RZ_OK
-        || (st = rz_write_audit(&w, "user.password_set", "user", str(user, "id"),
-                                str(user, "establishmentId"), user, after, NULL))
+        || (st = rz_write_audit(&w, "user.password_set", "user", rz_json_str(user, "id"),
+                                rz_json_str(user, "establishmentId"), user, after, NULL))
                != RZ_OK
-        || (st = send_password_changed(&w, after, str(after, "passwordChangedAt"))) != RZ_OK) {
+        || (st = send_password_changed(&w, after, rz_json_str(after, "passwordChangedAt")))
+               != RZ_OK) {
         return rz_write_fail(&w, st);
     }
     if (rz_write_commit(&w) != 0) {
-        return OK;
+        return rq->res.status;
     }
-    return rz_respond_data(rq->r, HTTP_OK, NULL, NULL);
+    return rz_respond_data(rq, RZ_HTTP_OK, NULL, NULL);
 }

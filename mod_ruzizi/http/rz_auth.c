@@ -12,32 +12,9 @@
 #include "core/rz_id.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_response.h"
-#include "http/rz_router.h"
+#include "domain/rz_route.h"
 
 #define RZ_BEARER_MAX 4096
-
-const char *rz_auth_client_key(rz_req_t *rq)
-{
-    char *key = apr_palloc(rq->pool, 64);
-
-    rz_rl_client_key(rq->r->useragent_ip, key, 64);
-    return key;
-}
-
-int rz_auth_rate_limit(rz_req_t *rq, int scope, const char *key)
-{
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-    int retry = 1;
-
-    if (rz_shm_rate_take(rq->r, scope, key, rz_config_rate(sc, scope), &retry)) {
-        return 0;
-    }
-    apr_table_setn(rq->r->err_headers_out, "Retry-After",
-                   apr_itoa(rq->pool, retry < 1 ? 1 : retry));
-    rz_respond_error(rq->r, HTTP_TOO_MANY_REQUESTS, "RATE_LIMITED", "Too many requests", NULL);
-    return -1;
-}
 
 int rz_auth_rate_limit_ip(rz_req_t *rq)
 {
@@ -49,8 +26,9 @@ int rz_auth_rate_limit_ip(rz_req_t *rq)
 
 static int unauthorized(rz_req_t *rq, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rq->r, RZ_LOGNO(00401) "token refused: %s", why);
-    rz_respond_error(rq->r, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", NULL);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rz_request_rec(rq),
+                  RZ_LOGNO(00401) "token refused: %s", why);
+    rz_respond_error(rq, HTTP_UNAUTHORIZED, "UNAUTHORIZED", "Authentication required", NULL);
     return -1;
 }
 
@@ -171,7 +149,7 @@ static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_princip
     int64_t valid_after;
 
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     cond[0] = (rz_cond_t){"jti", RZ_EQ, rz_json_pool_own(rq->pool, json_string(c->jti))};
@@ -181,7 +159,7 @@ static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_princip
         return 1;
     }
     if (st != RZ_NOT_FOUND) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     st = rz_store_get(s, "users", c->sub, &user);
@@ -190,7 +168,7 @@ static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_princip
         return 1;
     }
     if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     sva = json_string_value(json_object_get(user, "sessionsValidAfter"));
@@ -206,7 +184,7 @@ static int check_stored_state(rz_req_t *rq, const rz_jwt_claims_t *c, rz_princip
         return 1;
     }
     if (st != RZ_NOT_FOUND) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(s));
+        rz_respond_store_error(rq, st, rz_store_last_error(s));
         return -1;
     }
     fill_principal(who, c, user);
@@ -229,8 +207,9 @@ static unsigned role_bit(const char *role)
 
 int rz_auth_authenticate(rz_req_t *rq)
 {
-    rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-    const char *h = apr_table_get(rq->r->headers_in, "Authorization"), *why = "no token";
+    request_rec *r = rz_request_rec(rq);
+    rz_srv_conf_t *sc = rz_config_server(r->server);
+    const char *h = apr_table_get(r->headers_in, "Authorization"), *why = "no token";
     rz_jwt_claims_t claims;
     rz_principal_t *who;
     json_t *cached;
@@ -271,47 +250,7 @@ int rz_auth_authenticate(rz_req_t *rq)
     }
     rq->who = who;
     if (!(rq->route->access & role_bit(who->role))) {
-        rz_respond_error(rq->r, HTTP_FORBIDDEN, "FORBIDDEN", "Not allowed for your role", NULL);
-        return -1;
-    }
-    return 0;
-}
-
-int rz_auth_in_scope(const rz_req_t *rq, const char *est_id)
-{
-    if (!rq->who) {
-        return 0;
-    }
-    if (strcmp(rq->who->role, "super_admin") == 0) {
-        return 1;
-    }
-    return est_id && rq->who->est_id && strcmp(est_id, rq->who->est_id) == 0;
-}
-
-int rz_auth_load_scoped(rz_req_t *rq, const char *coll, const char *what, rz_sess_t **s,
-                        json_t **doc)
-{
-    const char *id = rz_req_param(rq, 0);
-    rz_status_t st = RZ_NOT_FOUND;
-
-    if (rz_id_valid(id)) {
-        if ((st = rz_req_store(rq, s)) != RZ_OK) {
-            rz_respond_store_error(rq->r, st, NULL);
-            return -1;
-        }
-        st = rz_store_get(*s, coll, id, doc);
-        if (st == RZ_OK
-            && !rz_auth_in_scope(rq, json_string_value(json_object_get(*doc, "establishmentId")))) {
-            st = RZ_NOT_FOUND;
-        }
-    }
-    if (st == RZ_NOT_FOUND) {
-        rz_respond_error(rq->r, HTTP_NOT_FOUND, "NOT_FOUND",
-                         apr_pstrcat(rq->pool, what, " not found", NULL), NULL);
-        return -1;
-    }
-    if (st != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(*s));
+        rz_respond_error(rq, HTTP_FORBIDDEN, "FORBIDDEN", "Not allowed for your role", NULL);
         return -1;
     }
     return 0;

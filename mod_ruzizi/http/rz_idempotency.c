@@ -3,7 +3,6 @@
 #include "http/rz_idempotency.h"
 
 #include "rz_private.h"
-#include "rz_shm.h"
 
 #include "apr_strings.h"
 #include "http_protocol.h"
@@ -13,9 +12,9 @@
 
 #include "core/rz_json.h"
 #include "core/rz_time.h"
-#include "http/rz_auth.h"
+#include "domain/rz_route.h"
+#include "domain/rz_write.h"
 #include "http/rz_response.h"
-#include "http/rz_router.h"
 
 #define RZ_IDEM_COLL "idempotency"
 #define RZ_IDEM_HEADER "Idempotency-Key"
@@ -30,16 +29,10 @@ struct rz_idem_t {
     const char *id;      /* the record's id */
     const char *uow_key; /* "idempotency:<id>": every later write to the record names it */
     int64_t version;     /* the record's version while this request owns it */
-    int pending;         /* rz_write_commit was deferred: the unit of work waits for the answer */
     int done;            /* the outcome was handled: stored, dropped or released */
 };
 
 /* ---- small helpers --------------------------------------------------------------------------- */
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
 
 static int64_t version_of(const json_t *doc)
 {
@@ -61,15 +54,12 @@ static int key_valid(const char *k)
 
 static int bad_key(rz_req_t *rq, const char *message)
 {
-    json_t *details = rz_json_pool_own(
-        rq->pool, json_pack("[{s:s, s:s}]", "field", RZ_IDEM_HEADER, "message", message));
-
-    return rz_respond_validation(rq->r, details);
+    return rz_respond_invalid(rq, RZ_IDEM_HEADER, message);
 }
 
-static int in_progress(request_rec *r)
+static int in_progress(rz_req_t *rq)
 {
-    return rz_respond_error(r, HTTP_CONFLICT, "IDEMPOTENCY_IN_PROGRESS",
+    return rz_respond_error(rq, HTTP_CONFLICT, "IDEMPOTENCY_IN_PROGRESS",
                             "A request with this Idempotency-Key is still being processed", NULL);
 }
 
@@ -77,7 +67,7 @@ static int in_progress(request_rec *r)
  * form of the parsed JSON ({} when empty), or the raw bytes on RZ_RF_BODY_RAW routes. */
 static const char *fingerprint(rz_req_t *rq)
 {
-    request_rec *r = rq->r;
+    request_rec *r = rz_request_rec(rq);
     crypto_hash_sha256_state h;
     unsigned char digest[crypto_hash_sha256_BYTES];
     char *hex = apr_palloc(rq->pool, crypto_hash_sha256_BYTES * 2 + 1);
@@ -118,7 +108,7 @@ static int stored_outcome(int status, const json_t *body)
     if (status != HTTP_CONFLICT) {
         return 0;
     }
-    code = str(json_object_get(body, "error"), "code");
+    code = rz_json_str(json_object_get(body, "error"), "code");
     return !code || strcmp(code, "IDEMPOTENCY_IN_PROGRESS") != 0;
 }
 
@@ -152,7 +142,7 @@ static void drop(rz_idem_t *idem)
     rz_status_t st = record_alone(idem, NULL);
 
     if (st != RZ_OK && st != RZ_NOT_FOUND && st != RZ_VERSION_MISMATCH) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, idem->rq->r,
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, rz_request_rec(idem->rq),
                       RZ_LOGNO(00801) "idempotency record %s could not be deleted (%s: %s); "
                                       "the key stays in progress for 60 s",
                       idem->id, rz_status_name(st), rz_store_last_error(idem->s));
@@ -163,94 +153,104 @@ static void drop(rz_idem_t *idem)
  * NULL if it cannot be built (the response text is not UTF-8: never for rz_json_dump output). */
 static rz_update_t *outcome(rz_idem_t *idem, int status, const char *text, size_t len)
 {
-    request_rec *r = idem->rq->r;
-    rz_update_t *u = apr_pcalloc(r->pool, sizeof(*u));
-    const char *loc = apr_table_get(r->err_headers_out, "Location");
+    rz_req_t *rq = idem->rq;
+    rz_update_t *u = apr_pcalloc(rq->pool, sizeof(*u));
+    const char *loc = apr_table_get(rq->res.headers, "Location");
     json_t *headers = json_object();
 
-    if (!loc) {
-        loc = apr_table_get(r->headers_out, "Location");
-    }
     if (loc) {
         json_object_set_new(headers, "Location", json_string(loc));
     }
-    u->set = rz_json_pool_own(r->pool,
+    u->set = rz_json_pool_own(rq->pool,
                               json_pack("{s:s, s:i, s:o, s:o}", "state", "done", "status", status,
                                         "headers", headers, "body", json_stringn(text, len)));
     return u->set ? u : NULL;
 }
 
-/* ---- the response hook ----------------------------------------------------------------------- */
+/* ---- the end of the request ------------------------------------------------------------------ */
 
-/* A pending unit of work: store the outcome in it and commit, or roll it all back. Returns 1 when
- * a failure answer replaced the handler's. */
-static int finish_pending(request_rec *r, rz_idem_t *idem, int status, int stored, const char *text,
-                          size_t len)
+/* A pending unit of work: store the outcome in it and commit, or roll it all back. A failure
+ * replaces the handler's answer. */
+static void finish_pending(rz_req_t *rq, rz_idem_t *idem, int stored)
 {
+    request_rec *r = rz_request_rec(rq);
     rz_sess_t *s = idem->s;
     const char *msg;
     rz_update_t *u;
     rz_status_t st;
 
-    idem->pending = 0;
     if (!stored) {
-        rz_store_rollback(s);
+        rz_write_abandon(rq);
         drop(idem);
-        return 0;
+        return;
     }
-    u = outcome(idem, status, text, len);
+    u = outcome(idem, rq->res.status, rq->res.bytes, rq->res.len);
     st = u ? rz_store_update(s, RZ_IDEM_COLL, idem->id, u, idem->version, NULL) : RZ_ERROR;
     if (st == RZ_OK) {
-        st = rz_store_commit(s); /* the backend rolls everything back itself when this fails */
+        st = rz_write_settle(rq); /* the backend rolls everything back itself when this fails */
         if (st == RZ_OK) {
-            rz_shm_epoch_bump(); /* what rz_write_commit does after a commit */
-            return 0;
+            return;
         }
     } else {
-        rz_store_rollback(s);
+        rz_write_abandon(rq);
     }
     /* nothing the handler did stays: its success answer must not go out */
-    apr_table_unset(r->err_headers_out, "Location");
-    apr_table_unset(r->headers_out, "Location");
+    rz_respond_reset(rq);
     if (st == RZ_VERSION_MISMATCH || st == RZ_NOT_FOUND) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       RZ_LOGNO(00802) "idempotency record %s was taken over while this request "
                                       "ran: its unit of work was rolled back",
                       idem->id);
-        in_progress(r);
-        return 1;
+        in_progress(rq);
+        return;
     }
-    msg = apr_pstrdup(r->pool, rz_store_last_error(s)); /* before drop() makes other calls */
+    msg = apr_pstrdup(rq->pool, rz_store_last_error(s)); /* before drop() makes other calls */
     drop(idem);
-    rz_respond_store_error(r, st, msg);
-    return 1;
+    rz_respond_store_error(rq, st, msg);
 }
 
-/* rz_respond_hook_fn: the first JSON answer of a request that holds a record. */
-static int on_response(request_rec *r, void *data, int status, const json_t *body, const char *text,
-                       size_t len)
+void rz_idem_finish(rz_req_t *rq)
 {
-    rz_idem_t *idem = data;
-    rz_sess_t *s = idem->s;
-    int stored = stored_outcome(status, body);
+    rz_idem_t *idem = rq->idem;
+    request_rec *r = rz_request_rec(rq);
+    rz_sess_t *s;
     rz_update_t *u;
     rz_status_t st;
+    int stored, status;
 
+    if (!idem || idem->done) {
+        return;
+    }
     idem->done = 1;
-    if (idem->pending && rz_store_in_uow(s)) {
-        return finish_pending(r, idem, status, stored, text, len);
+    rq->uow_key = NULL;
+    s = idem->s;
+    if (rq->res.kind != RZ_RES_JSON) {
+        rz_write_abandon(rq);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      RZ_LOGNO(00807) "%s %s: the handler set no JSON answer; its unit of work "
+                                      "was rolled back and idempotency record %s deleted",
+                      r->method, rq->route ? rq->route->pattern : "-", idem->id);
+        drop(idem);
+        return;
+    }
+    rz_response_render(rq);
+    status = rq->res.status;
+    stored = stored_outcome(status, rq->res.json);
+    if (rq->uow_pending && rz_store_in_uow(s)) {
+        finish_pending(rq, idem, stored);
+        return;
     }
     if (rz_store_in_uow(s)) {
-        /* answered with a unit of work that was never committed: none of it will stay, so a
+        /* answered with a unit of work that was never handed over: none of it will stay, so a
          * success cannot be replayed; a 404/409 has no effects and still can */
-        rz_store_rollback(s);
+        rz_write_abandon(rq);
         stored = stored && status >= 300;
     }
     if (!stored) {
         drop(idem);
-        return 0;
+        return;
     }
-    u = outcome(idem, status, text, len);
+    u = outcome(idem, status, rq->res.bytes, rq->res.len);
     st = u ? record_alone(idem, u) : RZ_ERROR;
     if (st != RZ_OK && st != RZ_VERSION_MISMATCH) {
         /* a record gone (NOT_FOUND) leaves nothing to repair: the key is simply usable again; the
@@ -261,33 +261,31 @@ static int on_response(request_rec *r, void *data, int status, const json_t *bod
                       status, idem->id, rz_status_name(st), rz_store_last_error(s));
         drop(idem);
     }
-    return 0;
 }
 
 /* ---- step (8) -------------------------------------------------------------------------------- */
 
-/* Sends the stored outcome of a done record: status, Location, body bytes exactly. */
+/* Answers with the stored outcome of a done record: status, Location, body bytes exactly. */
 static int replay(rz_req_t *rq, const json_t *rec)
 {
-    request_rec *r = rq->r;
     const json_t *body = json_object_get(rec, "body");
-    const char *loc = str(json_object_get(rec, "headers"), "Location");
+    const char *loc = rz_json_str(json_object_get(rec, "headers"), "Location");
     json_int_t status = json_integer_value(json_object_get(rec, "status"));
     size_t len = json_string_length(body);
 
     if (!json_is_string(body) || status < 200 || status > 599) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rz_request_rec(rq),
                       RZ_LOGNO(00804) "idempotency record %s is done but malformed",
-                      str(rec, "id"));
-        return rz_respond_error(r, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
+                      rz_json_str(rec, "id"));
+        return rz_respond_error(rq, HTTP_INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Internal error",
                                 NULL);
     }
     if (loc) {
-        apr_table_setn(r->err_headers_out, "Location", apr_pstrdup(r->pool, loc));
+        apr_table_setn(rq->res.headers, "Location", apr_pstrdup(rq->pool, loc));
     }
-    apr_table_setn(r->err_headers_out, "Idempotent-Replayed", "true");
-    return rz_respond_bytes(r, (int)status, apr_pstrmemdup(r->pool, json_string_value(body), len),
-                            len);
+    apr_table_setn(rq->res.headers, "Idempotent-Replayed", "true");
+    return rz_respond_bytes(rq, (int)status, "application/json; charset=utf-8",
+                            apr_pstrmemdup(rq->pool, json_string_value(body), len), len);
 }
 
 /* A new record {scope, key, fingerprint, in_progress}, committed on its own. */
@@ -314,7 +312,7 @@ static rz_status_t insert_new(rz_sess_t *s, apr_pool_t *p, const char *scope, co
 static rz_status_t take_over(rz_sess_t *s, apr_pool_t *p, const json_t *rec, int64_t now,
                              json_t **out)
 {
-    const char *key = apr_pstrcat(p, "idempotency:", str(rec, "id"), NULL);
+    const char *key = apr_pstrcat(p, "idempotency:", rz_json_str(rec, "id"), NULL);
     rz_update_t u = {0};
     char at[21];
     json_t *cur;
@@ -323,14 +321,14 @@ static rz_status_t take_over(rz_sess_t *s, apr_pool_t *p, const json_t *rec, int
     if (st != RZ_OK) {
         return st;
     }
-    st = rz_store_get(s, RZ_IDEM_COLL, str(rec, "id"), &cur);
+    st = rz_store_get(s, RZ_IDEM_COLL, rz_json_str(rec, "id"), &cur);
     if (st == RZ_OK && version_of(cur) != version_of(rec)) {
         st = RZ_VERSION_MISMATCH;
     }
     if (st == RZ_OK) {
         rz_timestamp_format(now, at);
         u.set = rz_json_pool_own(p, json_pack("{s:s}", "lockedAt", at));
-        st = rz_store_update(s, RZ_IDEM_COLL, str(rec, "id"), &u, version_of(rec), out);
+        st = rz_store_update(s, RZ_IDEM_COLL, rz_json_str(rec, "id"), &u, version_of(rec), out);
     }
     if (st == RZ_OK) {
         return rz_store_commit(s);
@@ -339,25 +337,25 @@ static rz_status_t take_over(rz_sess_t *s, apr_pool_t *p, const json_t *rec, int
     return st;
 }
 
-/* Holds `rec` for this request: the handler runs, the response hook settles the record. */
+/* Holds `rec` for this request: the handler runs, then rz_idem_finish settles the record. */
 static int hold(rz_req_t *rq, rz_sess_t *s, const json_t *rec)
 {
     rz_idem_t *idem = apr_pcalloc(rq->pool, sizeof(*idem));
 
     idem->rq = rq;
     idem->s = s;
-    idem->id = apr_pstrdup(rq->pool, str(rec, "id"));
+    idem->id = apr_pstrdup(rq->pool, rz_json_str(rec, "id"));
     idem->uow_key = apr_pstrcat(rq->pool, "idempotency:", idem->id, NULL);
     idem->version = version_of(rec);
     rq->idem = idem;
-    rz_response_set_hook(rq->r, on_response, idem);
+    rq->uow_key = idem->uow_key; /* every unit of work of the request names it */
     return 0;
 }
 
 /* 1 when the timestamp field of `doc` is at or before `limit` (a missing one counts as past). */
 static int at_or_before(const json_t *doc, const char *field, int64_t limit)
 {
-    const char *v = str(doc, field);
+    const char *v = rz_json_str(doc, field);
     int64_t t;
 
     return !v || rz_datetime_parse(v, &t) != 0 || t <= limit;
@@ -365,7 +363,7 @@ static int at_or_before(const json_t *doc, const char *field, int64_t limit)
 
 int rz_idem_begin(rz_req_t *rq)
 {
-    request_rec *r = rq->r;
+    request_rec *r = rz_request_rec(rq);
     const char *key, *scope, *fp;
     json_t *rec, *kv, *sv;
     rz_cond_t c[2];
@@ -388,7 +386,7 @@ int rz_idem_begin(rz_req_t *rq)
     scope = rq->who ? rq->who->user_id : "public";
     fp = fingerprint(rq);
     if ((st = rz_req_store(rq, &s)) != RZ_OK) {
-        rz_respond_store_error(r, st, NULL);
+        rz_respond_store_error(rq, st, NULL);
         return -1;
     }
     kv = rz_json_pool_own(rq->pool, json_string(key));
@@ -412,23 +410,23 @@ int rz_idem_begin(rz_req_t *rq)
             break;
         }
         if (at_or_before(rec, "expiresAt", now)) { /* expired: as if unknown */
-            st = rz_store_delete(s, RZ_IDEM_COLL, str(rec, "id"));
+            st = rz_store_delete(s, RZ_IDEM_COLL, rz_json_str(rec, "id"));
             if (st != RZ_OK && st != RZ_NOT_FOUND) {
                 break;
             }
             continue;
         }
-        if (!str(rec, "fingerprint") || strcmp(str(rec, "fingerprint"), fp) != 0) {
-            rz_respond_error(r, HTTP_UNPROCESSABLE_ENTITY, "IDEMPOTENCY_KEY_REUSED",
+        if (!rz_json_str(rec, "fingerprint") || strcmp(rz_json_str(rec, "fingerprint"), fp) != 0) {
+            rz_respond_error(rq, HTTP_UNPROCESSABLE_ENTITY, "IDEMPOTENCY_KEY_REUSED",
                              "This Idempotency-Key was used for a different request", NULL);
             return -1;
         }
-        if (str(rec, "state") && strcmp(str(rec, "state"), "done") == 0) {
+        if (rz_json_str(rec, "state") && strcmp(rz_json_str(rec, "state"), "done") == 0) {
             replay(rq, rec);
             return -1;
         }
         if (!at_or_before(rec, "lockedAt", now - RZ_IDEM_LOCK_S)) {
-            in_progress(r);
+            in_progress(rq);
             return -1;
         }
         st = take_over(s, rq->pool, rec, now, &rec);
@@ -436,11 +434,11 @@ int rz_idem_begin(rz_req_t *rq)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           RZ_LOGNO(00805) "idempotency record %s was in progress for 60 s or "
                                           "more: taken over",
-                          str(rec, "id"));
+                          rz_json_str(rec, "id"));
             return hold(rq, s, rec);
         }
         if (st == RZ_UNAVAILABLE) { /* its owner still holds the record's key: still running */
-            in_progress(r);
+            in_progress(rq);
             return -1;
         }
         if (st != RZ_VERSION_MISMATCH && st != RZ_NOT_FOUND) {
@@ -448,68 +446,9 @@ int rz_idem_begin(rz_req_t *rq)
         }
     }
     if (tries == RZ_IDEM_TRIES) { /* still racing others on this key: let the client retry */
-        in_progress(r);
+        in_progress(rq);
         return -1;
     }
-    rz_respond_store_error(r, st, rz_store_last_error(s));
+    rz_respond_store_error(rq, st, rz_store_last_error(s));
     return -1;
-}
-
-/* ---- the write path -------------------------------------------------------------------------- */
-
-const char *rz_idem_uow_key(const rz_req_t *rq)
-{
-    return rq->idem && !rq->idem->done ? rq->idem->uow_key : NULL;
-}
-
-int rz_idem_defer_commit(rz_req_t *rq, rz_sess_t *s)
-{
-    rz_idem_t *idem = rq->idem;
-
-    if (!idem || idem->done || s != idem->s || !rz_store_in_uow(s)) {
-        return 0;
-    }
-    idem->pending = 1;
-    return 1;
-}
-
-int rz_idem_flush(rz_req_t *rq)
-{
-    rz_idem_t *idem = rq->idem;
-    rz_status_t st;
-
-    if (!idem || !idem->pending) {
-        return 0;
-    }
-    idem->pending = 0;
-    if (!rz_store_in_uow(idem->s)) {
-        return 0; /* the handler rolled it back itself */
-    }
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, rq->r,
-                  RZ_LOGNO(00806) "a second unit of work in one request: the first commits "
-                                  "without the idempotency record");
-    if ((st = rz_store_commit(idem->s)) != RZ_OK) {
-        rz_respond_store_error(rq->r, st, rz_store_last_error(idem->s));
-        return -1;
-    }
-    rz_shm_epoch_bump();
-    return 0;
-}
-
-void rz_idem_end(rz_req_t *rq)
-{
-    rz_idem_t *idem = rq->idem;
-
-    if (!idem || idem->done) {
-        return;
-    }
-    idem->done = 1;
-    idem->pending = 0;
-    rz_response_set_hook(rq->r, NULL, NULL);
-    rz_store_rollback(idem->s); /* safe when none is open */
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rq->r,
-                  RZ_LOGNO(00807) "%s %s: the handler wrote no JSON response; its unit of work "
-                                  "was rolled back and idempotency record %s deleted",
-                  rq->r->method, rq->route ? rq->route->pattern : "-", idem->id);
-    drop(idem);
 }

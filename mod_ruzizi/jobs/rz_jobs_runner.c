@@ -12,10 +12,10 @@
 
 #include <unistd.h>
 
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 #include "core/rz_id.h"
-#include "core/rz_jobs.h"
-#include "core/rz_outbox.h"
+#include "services/rz_jobs.h"
+#include "services/rz_outbox.h"
 #include "core/rz_time.h"
 #include "store/rz_migrations.h"
 

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * passes the merged rules unchanged */
         json_t *stored = rz_bk_writable(p, created), *again;
         json_t *merged = run(p, rz_bk_validate_merged, stored);
-        FZ_CHECK(merged != NULL || !rz_bk_str(created, "checkIn"));
+        FZ_CHECK(merged != NULL || !rz_json_str(created, "checkIn"));
         rz_bk_day(created);
         if (patch) {
             again = rz_merge_patch(p, stored, patch);

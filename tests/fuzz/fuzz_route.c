@@ -1,5 +1,5 @@
 /* fuzz_route.c: libFuzzer harness of router path matching (core/rz_route_match) over the real
- * route table (http/rz_routes.def without its handlers) and of the SPEC 2.1 raw-path rules. The
+ * route table (domain/rz_routes.def without its handlers) and of the SPEC 2.1 raw-path rules. The
  * first byte picks the method, the rest is the path. */
 #include "fuzz_common.h"
 
@@ -11,7 +11,7 @@ typedef struct {
 
 #define RZ_ROUTE(method, pattern, handler, access, flags, query, summary) {method, pattern},
 static const fz_route_t routes[] = {
-#include "http/rz_routes.def"
+#include "domain/rz_routes.def"
 };
 #undef RZ_ROUTE
 

@@ -1,4 +1,4 @@
-/* test_audit.c: the audit trail (core/rz_audit.h) against RZ_TEST_STORE_URI, a fresh store per
+/* test_audit.c: the audit trail (services/rz_audit.h) against RZ_TEST_STORE_URI, a fresh store per
  * test. */
 #include <apr_pools.h>
 #include <apr_strings.h>
@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_json.h"
 #include "store/rz_store.h"
 

@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/rz_jobs.h"
+#include "services/rz_jobs.h"
 #include "core/rz_mail.h"
-#include "core/rz_notify.h"
-#include "core/rz_outbox.h"
+#include "services/rz_notify.h"
+#include "services/rz_outbox.h"
 #include "core/rz_time.h"
 
 static fx_t O; /* this suite's fixture */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/rz_mail.h"
-#include "core/rz_smtp.h"
+#include "services/rz_smtp.h"
 
 static apr_pool_t *mp;
 

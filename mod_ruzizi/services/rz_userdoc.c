@@ -1,6 +1,6 @@
 /* rz_userdoc.c: builds stored User documents and answers the few chain-wide questions about them.
  */
-#include "core/rz_userdoc.h"
+#include "services/rz_userdoc.h"
 
 #include <sodium.h>
 #include <string.h>

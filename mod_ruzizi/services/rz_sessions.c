@@ -1,5 +1,5 @@
 /* rz_sessions.c: revocation of refresh-token families in the store. */
-#include "domain/rz_sessions.h"
+#include "services/rz_sessions.h"
 
 #include <string.h>
 

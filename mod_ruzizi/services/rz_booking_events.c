@@ -1,14 +1,14 @@
 /* rz_booking_events.c: booking status changes with history, booking emails and notifications,
  * and the booking_expiry / no_show jobs (SPEC 5.1, 8.7, 8.8). */
-#include "core/rz_booking_events.h"
+#include "services/rz_booking_events.h"
 
 #include <apr_strings.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_json.h"
-#include "core/rz_notify.h"
-#include "core/rz_outbox.h"
+#include "services/rz_notify.h"
+#include "services/rz_outbox.h"
 #include "core/rz_stay.h"
 #include "core/rz_time.h"
 
@@ -16,11 +16,6 @@
 #define ACCOMMODATIONS "accommodations"
 #define ESTABLISHMENTS "establishments"
 #define JOB_BATCH 200
-
-static const char *str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
 
 static json_t *nullable(const char *s)
 {
@@ -39,7 +34,7 @@ json_t *rz_booking_transition_set(apr_pool_t *p, const json_t *b, const char *to
     json_array_append_new(hist, json_pack("{s:s, s:s, s:o, s:o}", "status", to, "at", now, "by",
                                           nullable(by), "reason", nullable(reason)));
     set = json_pack("{s:s, s:o, s:s}", "status", to, "statusHistory", hist, "updatedAt", now);
-    if (strcmp(str(b, "status") ? str(b, "status") : "", "pending") == 0) {
+    if (strcmp(rz_json_str(b, "status") ? rz_json_str(b, "status") : "", "pending") == 0) {
         json_object_set_new(set, "expiresAt", json_null());
     }
     return rz_json_pool_own(p, set);
@@ -49,24 +44,24 @@ json_t *rz_booking_transition_set(apr_pool_t *p, const json_t *b, const char *to
 static json_t *stay_vars(apr_pool_t *p, const json_t *b, const json_t *acc, const json_t *est)
 {
     const json_t *ci = json_object_get(b, "clientInfo"), *pr = json_object_get(b, "pricing");
-    const char *in_t = str(est, "checkInTime"), *out_t = str(est, "checkOutTime");
+    const char *in_t = rz_json_str(est, "checkInTime"), *out_t = rz_json_str(est, "checkOutTime");
 
-    return json_pack("{s:s, s:O, s:O, s:O, s:O, s:O, s:s, s:s, s:O, s:O, s:O}", "guestName",
-                     apr_pstrcat(p, str(ci, "firstName"), " ", str(ci, "lastName"), NULL),
-                     "bookingCode", json_object_get(b, "bookingCode"), "establishmentName",
-                     json_object_get(est, "name"), "accommodationName",
-                     json_object_get(acc, "name"), "checkInDate", json_object_get(b, "checkInDate"),
-                     "checkOutDate", json_object_get(b, "checkOutDate"), "checkInTime",
-                     in_t ? in_t : "14:00", "checkOutTime", out_t ? out_t : "11:00",
-                     "numberOfGuests", json_object_get(b, "numberOfGuests"), "total",
-                     json_object_get(pr, "total"), "currency", json_object_get(pr, "currency"));
+    return json_pack(
+        "{s:s, s:O, s:O, s:O, s:O, s:O, s:s, s:s, s:O, s:O, s:O}", "guestName",
+        apr_pstrcat(p, rz_json_str(ci, "firstName"), " ", rz_json_str(ci, "lastName"), NULL),
+        "bookingCode", json_object_get(b, "bookingCode"), "establishmentName",
+        json_object_get(est, "name"), "accommodationName", json_object_get(acc, "name"),
+        "checkInDate", json_object_get(b, "checkInDate"), "checkOutDate",
+        json_object_get(b, "checkOutDate"), "checkInTime", in_t ? in_t : "14:00", "checkOutTime",
+        out_t ? out_t : "11:00", "numberOfGuests", json_object_get(b, "numberOfGuests"), "total",
+        json_object_get(pr, "total"), "currency", json_object_get(pr, "currency"));
 }
 
 rz_status_t rz_booking_mail_guest(rz_sess_t *s, apr_pool_t *p, const char *tmpl, const json_t *b,
                                   const json_t *acc, const json_t *est, const char *reason,
                                   const char *base_url)
 {
-    const char *to = str(json_object_get(b, "clientInfo"), "email");
+    const char *to = rz_json_str(json_object_get(b, "clientInfo"), "email");
     json_t *vars;
     rz_status_t st;
 
@@ -78,12 +73,13 @@ rz_status_t rz_booking_mail_guest(rz_sess_t *s, apr_pool_t *p, const char *tmpl,
         return RZ_INVALID;
     }
     json_object_set_new(vars, "lookupUrl",
-                        json_string(apr_pstrcat(p, base_url ? base_url : "",
-                                                "/booking?code=", str(b, "bookingCode"), NULL)));
+                        json_string(apr_pstrcat(p, base_url ? base_url : "", "/booking?code=",
+                                                rz_json_str(b, "bookingCode"), NULL)));
     if (reason) {
         json_object_set_new(vars, "reason", json_string(reason));
     }
-    st = rz_outbox_enqueue(s, to, str(b, "language"), tmpl, vars, "booking", str(b, "id"));
+    st = rz_outbox_enqueue(s, to, rz_json_str(b, "language"), tmpl, vars, "booking",
+                           rz_json_str(b, "id"));
     json_decref(vars);
     return st;
 }
@@ -108,7 +104,7 @@ rz_status_t rz_booking_mail_managers(rz_sess_t *s, apr_pool_t *p, const json_t *
                                      const json_t *acc, const json_t *est, const char *base_url)
 {
     json_t *managers, *m;
-    rz_status_t st = role_users(s, p, str(b, "establishmentId"), "manager", &managers);
+    rz_status_t st = role_users(s, p, rz_json_str(b, "establishmentId"), "manager", &managers);
     size_t i;
 
     json_array_foreach (managers, i, m) {
@@ -118,9 +114,9 @@ rz_status_t rz_booking_mail_managers(rz_sess_t *s, apr_pool_t *p, const json_t *
         }
         json_object_set_new(vars, "backofficeUrl",
                             json_string(apr_pstrcat(p, base_url ? base_url : "", "/bookings/",
-                                                    str(b, "id"), NULL)));
-        st = rz_outbox_enqueue(s, str(m, "email"), str(m, "preferredLanguage"), "new_booking", vars,
-                               "booking", str(b, "id"));
+                                                    rz_json_str(b, "id"), NULL)));
+        st = rz_outbox_enqueue(s, rz_json_str(m, "email"), rz_json_str(m, "preferredLanguage"),
+                               "new_booking", vars, "booking", rz_json_str(b, "id"));
         json_decref(vars);
         if (st != RZ_OK) {
             return st;
@@ -132,31 +128,33 @@ rz_status_t rz_booking_mail_managers(rz_sess_t *s, apr_pool_t *p, const json_t *
 rz_status_t rz_booking_notify(rz_sess_t *s, apr_pool_t *p, const char *type, const json_t *b,
                               const json_t *acc, int staff_too)
 {
-    const char *code = str(b, "bookingCode"), *unit = str(acc, "name"), *title, *msg;
+    const char *code = rz_json_str(b, "bookingCode"), *unit = rz_json_str(acc, "name"), *title,
+               *msg;
     const json_t *ci = json_object_get(b, "clientInfo");
     json_t *data = rz_json_pool_own(p, json_pack("{s:s, s:s, s:s}", "entity", "booking", "entityId",
-                                                 str(b, "id"), "bookingCode", code));
+                                                 rz_json_str(b, "id"), "bookingCode", code));
     rz_status_t st;
 
     if (strcmp(type, "booking_new") == 0) {
         title = apr_psprintf(p, "New booking %s", code);
-        msg =
-            apr_psprintf(p, "%s %s booked %s from %s to %s.", str(ci, "firstName"),
-                         str(ci, "lastName"), unit, str(b, "checkInDate"), str(b, "checkOutDate"));
+        msg = apr_psprintf(p, "%s %s booked %s from %s to %s.", rz_json_str(ci, "firstName"),
+                           rz_json_str(ci, "lastName"), unit, rz_json_str(b, "checkInDate"),
+                           rz_json_str(b, "checkOutDate"));
     } else if (strcmp(type, "booking_expired") == 0) {
         title = apr_psprintf(p, "Booking %s expired", code);
         msg = apr_psprintf(p, "Booking %s (%s, %s) was not confirmed in time and was cancelled.",
-                           code, unit, str(b, "checkInDate"));
+                           code, unit, rz_json_str(b, "checkInDate"));
     } else {
         title = apr_psprintf(p, "No-show on booking %s", code);
-        msg = apr_psprintf(p, "%s %s did not arrive for booking %s (%s, %s).", str(ci, "firstName"),
-                           str(ci, "lastName"), code, unit, str(b, "checkInDate"));
+        msg = apr_psprintf(p, "%s %s did not arrive for booking %s (%s, %s).",
+                           rz_json_str(ci, "firstName"), rz_json_str(ci, "lastName"), code, unit,
+                           rz_json_str(b, "checkInDate"));
     }
-    st =
-        rz_notify_role(s, str(b, "establishmentId"), "manager", NULL, type, title, msg, data, NULL);
+    st = rz_notify_role(s, rz_json_str(b, "establishmentId"), "manager", NULL, type, title, msg,
+                        data, NULL);
     if (st == RZ_OK && staff_too) {
-        st = rz_notify_role(s, str(b, "establishmentId"), "staff", NULL, type, title, msg, data,
-                            NULL);
+        st = rz_notify_role(s, rz_json_str(b, "establishmentId"), "staff", NULL, type, title, msg,
+                            data, NULL);
     }
     return st;
 }
@@ -167,11 +165,12 @@ int rz_booking_past_no_show_guard(const json_t *b, const json_t *est, int64_t no
     rz_est_clock_t c;
     int64_t day, out;
 
-    if (str(pr, "mode") && strcmp(str(pr, "mode"), "hourly") == 0) {
-        return str(b, "checkOut") && rz_datetime_parse(str(b, "checkOut"), &out) == 0 && now >= out;
+    if (rz_json_str(pr, "mode") && strcmp(rz_json_str(pr, "mode"), "hourly") == 0) {
+        return rz_json_str(b, "checkOut")
+               && rz_datetime_parse(rz_json_str(b, "checkOut"), &out) == 0 && now >= out;
     }
     rz_est_clock_from_doc(&c, est);
-    return str(b, "checkInDate") && rz_date_parse(str(b, "checkInDate"), &day) == 0
+    return rz_json_str(b, "checkInDate") && rz_date_parse(rz_json_str(b, "checkInDate"), &day) == 0
            && rz_business_date(&c, now) > day;
 }
 
@@ -191,8 +190,8 @@ typedef struct {
 static rz_status_t apply_change(rz_sess_t *s, apr_pool_t *p, const json_t *b, const char *from,
                                 const job_change_t *jc, int64_t now, int *changed)
 {
-    const char *keys[2] = {apr_pstrcat(p, "accommodation:", str(b, "accommodationId"), NULL),
-                           RZ_AUDIT_KEY};
+    const char *keys[2] = {
+        apr_pstrcat(p, "accommodation:", rz_json_str(b, "accommodationId"), NULL), RZ_AUDIT_KEY};
     rz_actor_t system = {NULL, "system", NULL, NULL, NULL};
     char ts[21];
     json_t *cur, *acc = NULL, *est = NULL, *after, *set;
@@ -204,8 +203,8 @@ static rz_status_t apply_change(rz_sess_t *s, apr_pool_t *p, const json_t *b, co
     if ((st = rz_store_begin(s, keys, 2)) != RZ_OK) {
         return st;
     }
-    st = rz_store_get(s, BOOKINGS, str(b, "id"), &cur);
-    if (st != RZ_OK || strcmp(str(cur, "status"), from) != 0) {
+    st = rz_store_get(s, BOOKINGS, rz_json_str(b, "id"), &cur);
+    if (st != RZ_OK || strcmp(rz_json_str(cur, "status"), from) != 0) {
         rz_store_rollback(s);
         return st == RZ_NOT_FOUND ? RZ_OK : st;
     }
@@ -214,21 +213,22 @@ static rz_status_t apply_change(rz_sess_t *s, apr_pool_t *p, const json_t *b, co
         json_object_set_new(set, "cancelReason", json_string(jc->reason));
     }
     u.set = set;
-    if ((st = rz_store_get(s, ACCOMMODATIONS, str(cur, "accommodationId"), &acc)) == RZ_OK
-        && (st = rz_store_get(s, ESTABLISHMENTS, str(cur, "establishmentId"), &est)) == RZ_OK
-        && (st = rz_store_update(s, BOOKINGS, str(cur, "id"), &u, -1, &after)) == RZ_OK) {
+    if ((st = rz_store_get(s, ACCOMMODATIONS, rz_json_str(cur, "accommodationId"), &acc)) == RZ_OK
+        && (st = rz_store_get(s, ESTABLISHMENTS, rz_json_str(cur, "establishmentId"), &est))
+               == RZ_OK
+        && (st = rz_store_update(s, BOOKINGS, rz_json_str(cur, "id"), &u, -1, &after)) == RZ_OK) {
         json_t *before = rz_json_pool_own(p, json_deep_copy(cur)),
                *aft = rz_json_pool_own(p, json_deep_copy(after));
         json_object_del(before, "version");
         json_object_del(aft, "version");
-        st = rz_audit_append(s, &system, jc->action, "booking", str(cur, "id"),
-                             str(cur, "establishmentId"), rz_audit_changes(p, before, aft), NULL,
-                             NULL);
+        st = rz_audit_append(s, &system, jc->action, "booking", rz_json_str(cur, "id"),
+                             rz_json_str(cur, "establishmentId"), rz_audit_changes(p, before, aft),
+                             NULL, NULL);
     }
     if (st == RZ_OK && jc->base_url) {
         st = rz_booking_mail_guest(
             s, p, "booking_cancelled", after, acc, est,
-            strcmp(str(after, "language") ? str(after, "language") : "", "en") == 0
+            strcmp(rz_json_str(after, "language") ? rz_json_str(after, "language") : "", "en") == 0
                 ? "not confirmed in time"
                 : "non confirmée à temps",
             jc->base_url);
@@ -279,7 +279,8 @@ static rz_status_t run_over(rz_sess_t *s, apr_pool_t *p, const char *status, con
     }
     json_array_foreach (list, i, b) {
         if (guard || need_auto) {
-            if ((st = rz_store_get(s, ESTABLISHMENTS, str(b, "establishmentId"), &est)) != RZ_OK) {
+            if ((st = rz_store_get(s, ESTABLISHMENTS, rz_json_str(b, "establishmentId"), &est))
+                != RZ_OK) {
                 continue;
             }
             if ((guard && !rz_booking_past_no_show_guard(b, est, now))

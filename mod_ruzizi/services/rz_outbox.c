@@ -1,5 +1,5 @@
 /* rz_outbox.c: the email outbox: enqueue, claim by compare-and-set, mark, and one delivery run. */
-#include "core/rz_outbox.h"
+#include "services/rz_outbox.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 
 #include "core/rz_id.h"
 #include "core/rz_mail.h"
-#include "core/rz_notify.h"
+#include "services/rz_notify.h"
 #include "core/rz_text.h"
 #include "core/rz_time.h"
 

@@ -1,5 +1,5 @@
 /* rz_notify.c: writing in-app notifications for one user or for every active user of a role. */
-#include "core/rz_notify.h"
+#include "services/rz_notify.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "core/rz_smtp.h"
+#include "services/rz_smtp.h"
 #include "core/rz_status.h"
 #include "store/rz_store.h"
 

@@ -1,5 +1,5 @@
 /* rz_smtp.c: SMTP delivery with libcurl: relay URL rules, MIME message building, one-email send. */
-#include "core/rz_smtp.h"
+#include "services/rz_smtp.h"
 
 #include <apr_strings.h>
 #include <arpa/inet.h>
@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "core/rz_id.h"
+#include "core/rz_text.h"
 #include "core/rz_time.h"
 
 #define SMTP_DEFAULT_TIMEOUT_S 30L
@@ -106,37 +107,6 @@ int rz_smtp_url_is_plain_loopback(const char *url)
 
 /* ---- message building ----------------------------------------------------------------------- */
 
-typedef struct {
-    apr_pool_t *p;
-    char *buf;
-    size_t len, cap;
-} mbuf_t;
-
-static void mb_add(mbuf_t *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        char *nb;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        nb = apr_palloc(b->p, cap);
-        if (b->len) {
-            memcpy(nb, b->buf, b->len);
-        }
-        b->buf = nb;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-static void mb_str(mbuf_t *b, const char *s)
-{
-    mb_add(b, s, strlen(s));
-}
-
 /* A bare address: one '@', non-empty parts, no whitespace, controls, brackets, quotes or commas. */
 static int address_ok(const char *a)
 {
@@ -153,7 +123,7 @@ static int address_ok(const char *a)
     return 1;
 }
 
-static void add_date(mbuf_t *b, int64_t now)
+static void add_date(rz_strbuf_t *b, int64_t now)
 {
     static const char *const wd[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const mo[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -162,13 +132,13 @@ static void add_date(mbuf_t *b, int64_t now)
     int y, m, d;
 
     rz_civil_from_days(days, &y, &m, &d);
-    mb_str(b, apr_psprintf(b->p, "Date: %s, %02d %s %d %02d:%02d:%02d +0000\r\n",
-                           wd[((days % 7) + 7 + 4) % 7], d, mo[m - 1], y, (int)(secs / 3600),
-                           (int)(secs % 3600 / 60), (int)(secs % 60)));
+    rz_strbuf_str(b, apr_psprintf(b->p, "Date: %s, %02d %s %d %02d:%02d:%02d +0000\r\n",
+                                  wd[((days % 7) + 7 + 4) % 7], d, mo[m - 1], y, (int)(secs / 3600),
+                                  (int)(secs % 3600 / 60), (int)(secs % 60)));
 }
 
 /* Subject: as is when short printable ASCII, else RFC 2047 encoded words folded on CRLF SP. */
-static void add_subject(mbuf_t *b, const char *subject)
+static void add_subject(rz_strbuf_t *b, const char *subject)
 {
     size_t n = strlen(subject), i, start = 0;
     int plain = n <= 900;
@@ -177,9 +147,9 @@ static void add_subject(mbuf_t *b, const char *subject)
     for (i = 0; i < n && plain; i++) {
         plain = (unsigned char)subject[i] >= 0x20 && (unsigned char)subject[i] < 0x7f;
     }
-    mb_str(b, "Subject: ");
+    rz_strbuf_str(b, "Subject: ");
     if (plain) {
-        mb_str(b, subject);
+        rz_strbuf_str(b, subject);
     }
     while (!plain && start < n) {
         size_t end = start + EW_CHUNK_BYTES < n ? start + EW_CHUNK_BYTES : n;
@@ -188,14 +158,14 @@ static void add_subject(mbuf_t *b, const char *subject)
         }
         sodium_bin2base64(enc, sizeof(enc), (const unsigned char *)subject + start, end - start,
                           sodium_base64_VARIANT_ORIGINAL);
-        mb_str(b, apr_pstrcat(b->p, start ? "\r\n " : "", "=?UTF-8?B?", enc, "?=", NULL));
+        rz_strbuf_str(b, apr_pstrcat(b->p, start ? "\r\n " : "", "=?UTF-8?B?", enc, "?=", NULL));
         start = end;
     }
-    mb_str(b, "\r\n");
+    rz_strbuf_str(b, "\r\n");
 }
 
 /* Quoted-printable (RFC 2045) of one line without its line end. */
-static void qp_line(mbuf_t *b, const unsigned char *s, size_t n)
+static void qp_line(rz_strbuf_t *b, const unsigned char *s, size_t n)
 {
     size_t i, col = 0;
     char piece[4];
@@ -205,7 +175,7 @@ static void qp_line(mbuf_t *b, const unsigned char *s, size_t n)
         int literal = ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last));
         size_t plen = literal ? 1 : 3;
         if (col + plen > QP_LINE_MAX) {
-            mb_str(b, "=\r\n");
+            rz_strbuf_str(b, "=\r\n");
             col = 0;
         }
         if (col == 0 && c == '.') {
@@ -217,13 +187,13 @@ static void qp_line(mbuf_t *b, const unsigned char *s, size_t n)
         } else {
             apr_snprintf(piece, sizeof(piece), "=%02X", (unsigned)c);
         }
-        mb_add(b, piece, plen);
+        rz_strbuf_add(b, piece, plen);
         col += plen;
     }
-    mb_str(b, "\r\n");
+    rz_strbuf_str(b, "\r\n");
 }
 
-static void add_qp_body(mbuf_t *b, const char *body)
+static void add_qp_body(rz_strbuf_t *b, const char *body)
 {
     const char *s = body;
 
@@ -242,7 +212,7 @@ static void add_qp_body(mbuf_t *b, const char *body)
 char *rz_smtp_build_message(apr_pool_t *p, const char *from, const char *to, const char *subject,
                             const char *body, int64_t now)
 {
-    mbuf_t b = {p, NULL, 0, 0};
+    rz_strbuf_t b = {p, NULL, 0, 0};
     char mid[33];
 
     if (!address_ok(from) || !address_ok(to) || !subject || strpbrk(subject, "\r\n") || !body) {
@@ -250,13 +220,14 @@ char *rz_smtp_build_message(apr_pool_t *p, const char *from, const char *to, con
     }
     rz_hex32_new(mid);
     add_date(&b, now);
-    mb_str(&b, apr_pstrcat(p, "From: ", from, "\r\nTo: ", to, "\r\n", NULL));
+    rz_strbuf_str(&b, apr_pstrcat(p, "From: ", from, "\r\nTo: ", to, "\r\n", NULL));
     add_subject(&b, subject);
-    mb_str(&b, apr_pstrcat(p, "Message-ID: <", mid, "@", strchr(from, '@') + 1, ">\r\n", NULL));
-    mb_str(&b, "MIME-Version: 1.0\r\n"
-               "Content-Type: text/plain; charset=utf-8\r\n"
-               "Content-Transfer-Encoding: quoted-printable\r\n"
-               "\r\n");
+    rz_strbuf_str(&b,
+                  apr_pstrcat(p, "Message-ID: <", mid, "@", strchr(from, '@') + 1, ">\r\n", NULL));
+    rz_strbuf_str(&b, "MIME-Version: 1.0\r\n"
+                      "Content-Type: text/plain; charset=utf-8\r\n"
+                      "Content-Transfer-Encoding: quoted-printable\r\n"
+                      "\r\n");
     add_qp_body(&b, body);
     return b.buf;
 }

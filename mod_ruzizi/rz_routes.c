@@ -1,5 +1,6 @@
-/* rz_routes.c: the module's route table, expanded from rz_routes.def with the handler functions. */
-#include "http/rz_router.h"
+/* rz_routes.c: the module's route table, expanded from domain/rz_routes.def with the handler
+ * functions. */
+#include "rz_routes.h"
 
 #include "domain/rz_accommodations.h"
 #include "domain/rz_auth_api.h"
@@ -16,8 +17,8 @@
 #define RZ_ROUTE(method, pattern, handler, access, flags, query, summary)                          \
     {method, pattern, handler, access, flags, query, summary},
 
-const rz_route_t rz_routes[] = {
-#include "http/rz_routes.def"
+static const rz_route_t routes[] = {
+#include "domain/rz_routes.def"
 };
 
-const int rz_routes_count = (int)(sizeof(rz_routes) / sizeof(rz_routes[0]));
+const rz_route_list_t rz_route_list = {routes, (int)(sizeof(routes) / sizeof(routes[0]))};

@@ -1,6 +1,6 @@
 /* rz_jobs.c: job leases by compare-and-set on one document per job, due times, and the purge job.
  */
-#include "core/rz_jobs.h"
+#include "services/rz_jobs.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rz_audit.h"
+#include "services/rz_audit.h"
 #include "core/rz_json.h"
 #include "core/rz_time.h"
 
