@@ -96,7 +96,7 @@ int rz_h_test_hold(rz_req_t *rq)
         || json_integer_value(ms) > HOLD_MAX_MS) {
         rz_v_fail(&v, "ms", "must be an integer from 1 to 60000");
     }
-    if (!rz_v_ok(&v)) {
+    if (!slot || !rz_v_ok(&v)) {
         return rz_respond_validation(rq, v.details);
     }
     if (!hold_take(rq, slot, &gate)) {
