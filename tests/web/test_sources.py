@@ -11,7 +11,10 @@ WEB = ROOT / "web"
 OWN = sorted(p for d in ("site", "admin", "lib") for p in (WEB / d).rglob("*") if p.is_file())
 JS = [p for p in OWN if p.suffix == ".js"]
 HTML = [p for p in OWN if p.suffix == ".html"]
-IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)['"]([^'"]+)['"]""", re.M)
+# import/export ... from '<spec>' (the clause may span lines, never a string), import('<spec>'), import '<spec>';
+# a string 'from' elsewhere (an API field: seasons and audit filters have one) is not an import
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]"""
+                    r"""|^\s*import\s*['"]([^'"]+)['"]""", re.M)
 # ways to turn a string into markup or code: API data must never reach them (UI.md 5)
 SINKS = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write|\beval\s*\(|"
                    r"new\s+Function\b|createContextualFragment|setTimeout\(\s*['\"`]|setInterval\(\s*['\"`]")
@@ -37,7 +40,7 @@ def test_purpose_line_names_the_file():
 def test_imports_are_relative_and_exist():
     bad = []
     for path in JS:
-        for spec in IMPORT.findall(path.read_text(encoding="utf-8")):
+        for spec in (next(g for g in m.groups() if g) for m in IMPORT.finditer(path.read_text(encoding="utf-8"))):
             target = (path.parent / spec).resolve()
             if not spec.startswith(("./", "../")):
                 bad.append(f"{rel(path)} imports {spec!r}: only relative paths load without an import map")
