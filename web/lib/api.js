@@ -76,7 +76,9 @@ async function parse(res) {
      refresh fails or the repeat is refused too, lost() is called (back to the login page). */
 export function createClient(auth = null) {
     async function send(method, path, { query, body, idempotencyKey } = {}) {
-        const url = `/api${withQuery(path, query || {})}`;
+        // URLSearchParams writes a space as "+", which the API takes literally (SPEC 2.1); a "+" of the
+        // value itself is already "%2B", so every "+" left is a space
+        const url = `/api${withQuery(path, query || {}).replace(/\+/g, '%20')}`;
         const repeatable = method === 'GET' || method === 'PATCH' || (method === 'POST' && !!idempotencyKey);
         const payload = body === undefined ? undefined : JSON.stringify(body);
         let networkTry = 0;
