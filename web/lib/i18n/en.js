@@ -344,5 +344,13 @@ export default {
     "detail.capacity": "More guests than this unit takes.",
     "detail.passwordLength": "At least 8 characters.",
     "detail.number": "Must be a number.",
-    "detail.time": "Time as HH:MM."
+    "detail.time": "Time as HH:MM.",
+    "detail.contact": "Give a phone number or an email address.",
+    "detail.alreadyUsed": "Already used.",
+    "detail.country": "Two-letter country code (BI, RW, FR…).",
+    "detail.future": "This date is in the future.",
+    "detail.tooFar": "Too far ahead: at most two years from today.",
+    "detail.tooLong": "Stay too long for this unit.",
+    "detail.monthMin": "A monthly stay lasts at least one calendar month.",
+    "detail.hourlyTimes": "For an hourly unit, give a date and a time."
 };

@@ -344,5 +344,13 @@ export default {
     "detail.capacity": "Plus de personnes que ce logement n'en accueille.",
     "detail.passwordLength": "Au moins 8 caractères.",
     "detail.number": "Doit être un nombre.",
-    "detail.time": "Heure au format HH:MM."
+    "detail.time": "Heure au format HH:MM.",
+    "detail.contact": "Donnez un téléphone ou un e-mail.",
+    "detail.alreadyUsed": "Déjà utilisé.",
+    "detail.country": "Code pays à deux lettres (BI, RW, FR…).",
+    "detail.future": "Cette date est dans le futur.",
+    "detail.tooFar": "Trop loin : deux ans au plus après aujourd'hui.",
+    "detail.tooLong": "Séjour trop long pour ce logement.",
+    "detail.monthMin": "Un séjour au mois dure au moins un mois calendaire.",
+    "detail.hourlyTimes": "Pour un logement à l'heure, donnez une date et une heure."
 };
