@@ -4,8 +4,8 @@ before is refused with the translated reason; a guest name made of HTML shows as
 import datetime as dt
 
 from admin_desk_helpers import (
-    act, actions_shown, assert_no_injected_markup, booking, business_today, log_in, new_unit, public_booking, unique)
-from conftest import STAFF, i18n
+    act, actions_shown, api, assert_no_injected_markup, booking, business_today, log_in, new_unit, public_booking, unique)
+from conftest import ADMIN, STAFF, i18n
 
 FR = i18n("fr")
 XSS = "<img src=x onerror=alert(1)>"
@@ -99,3 +99,22 @@ def test_a_guest_name_made_of_html_shows_as_typed_on_today_the_list_and_the_book
     assert page.text(".lead").startswith(f"{XSS} Test · ")
     assert page.text("[data-client-id]") == f"{XSS} Test"
     assert_no_injected_markup(page)
+
+
+def test_a_super_admin_picks_todays_establishment_and_the_address_keeps_it(page, web):
+    gitega = web.establishments["Gitega"]
+    admin = {"Authorization": f"Bearer {web.login(ADMIN)['tokens']['accessToken']}"}
+    pending = api(web, "GET", "/bookings", who=admin, params={"status": "pending", "establishmentId": gitega["id"], "limit": 100})
+    log_in(page, ADMIN)
+    page.wait("[data-count='today.arrivals']")
+    page.js("const s = document.querySelector('select[name=establishmentId]'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('change', {bubbles: true}))", gitega["id"])
+    page.wait_path(f"/admin/?establishmentId={gitega['id']}")
+    page.until(lambda: page.text(".lead").startswith(gitega["name"]), "Today of Gitega")
+    page.reload()
+    page.until(lambda: page.text(".lead").startswith(gitega["name"]), "Gitega after a reload")
+    assert page.value("establishmentId", "main") == gitega["id"]
+    page.until(lambda: page.text("[data-count='today.pending']") == str(pending.json()["pagination"]["total"]),
+               "Gitega's pending count")
+    for r in page.finds("[data-list='today.pending'] [data-booking-code]"):
+        assert r.get_attribute("data-booking-code") in {b["bookingCode"] for b in pending.json()["data"]}
