@@ -60,7 +60,7 @@ export function NewBookingPage({ query, user }) {
 
 function Desk({ scope, est, query, user }) {
     const asked = searchOf(query, est);
-    const searched = query.get('checkIn') || query.get('date') || query.get('mode');
+    const searched = SEARCH.some((k) => k !== 'establishmentId' && query.get(k)); // else the form alone, not yet searched
     const chosenId = query.get('accommodationId') || '';
     const searchKey = withQuery(PATH, Object.fromEntries(SEARCH.map((k) => [k, query.get(k) || ''])));
     const [form, setForm] = useState(asked);
