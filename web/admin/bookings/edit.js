@@ -75,17 +75,21 @@ export function StayForm({ booking: b, est, onSaved, onClose }) {
     </form>`;
 }
 
-/* The price of the changed stay next to the current one (a polite live region, read as it changes). */
+/* The price of the changed stay next to the current one, in a polite live region (read as it changes). */
 function QuotePreview({ booking: b, acc, accError, quote, changed }) {
-    if (!changed) return html`<p class="muted" aria-live="polite">${t('booking.quoteUnchanged', { total: money(b.pricing.total, b.pricing.currency) })}</p>`;
-    if (accError) return html`<${FormError} error=${accError} />`;
-    if (!acc) return html`<${Loading} />`;
-    if (!quote) return html`<p class="field-hint" aria-live="polite" data-quote="none">${t('booking.quoteInvalid')}</p>`;
-    return html`<div class="quote" aria-live="polite" data-quote-total=${quote.total}>
-        <p><strong>${t('booking.quoteNew', { total: money(quote.total, quote.currency) })}</strong>
-            <span class="muted"> · ${t('booking.quoteBefore', { total: money(b.pricing.total, b.pricing.currency) })}</span></p>
-        <details><summary>${t('offer.breakdown')}</summary><${PriceLines} pricing=${quote} /></details>
-    </div>`;
+    let body;
+    if (!changed) body = html`<p class="muted">${t('booking.quoteUnchanged', { total: money(b.pricing.total, b.pricing.currency) })}</p>`;
+    else if (accError) body = html`<${FormError} error=${accError} />`;
+    else if (!acc) body = html`<${Loading} />`;
+    else if (!quote) body = html`<p class="field-hint" data-quote="none">${t('booking.quoteInvalid')}</p>`;
+    else {
+        body = html`<div class="quote" data-quote-total=${quote.total}>
+            <p><strong>${t('booking.quoteNew', { total: money(quote.total, quote.currency) })}</strong>
+                <span class="muted"> · ${t('booking.quoteBefore', { total: money(b.pricing.total, b.pricing.currency) })}</span></p>
+            <details><summary>${t('offer.breakdown')}</summary><${PriceLines} pricing=${quote} /></details>
+        </div>`;
+    }
+    return html`<div aria-live="polite">${body}</div>`;
 }
 
 const GUEST_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'idType', 'idNumber', 'nationality'];
@@ -105,7 +109,7 @@ export function DetailsForm({ booking: b, onSaved, onClose }) {
         const clientInfo = {};
         const body = {};
         for (const f of GUEST_FIELDS) {
-            const v = form[f].trim();
+            const v = f === 'nationality' ? form[f].trim().toUpperCase() : form[f].trim();
             if (v !== (b.clientInfo[f] || '')) clientInfo[f] = v === '' && f !== 'firstName' && f !== 'lastName' ? null : v;
         }
         for (const f of OTHER_FIELDS) {
