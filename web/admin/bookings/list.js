@@ -116,7 +116,7 @@ export function BookingListPage({ query, user }) {
                 <a class="button" href=${PATH} data-action="reset-filters">${t('bookings.reset')}</a>
             </div>
         </form>
-        <${Rows} state=${state} query=${query} offsets=${offsetsOf(scope)} />
+        <${Rows} state=${state} query=${query} offsets=${offsetsOf(scope)} showEst=${!!ests && !query.get('establishmentId')} />
     </section>`;
 }
 
@@ -127,8 +127,9 @@ function offsetsOf(scope) {
     return out;
 }
 
-/* The page of bookings as a table (scrolls sideways on a phone), or the empty / error / loading state. */
-function Rows({ state, query, offsets }) {
+/* The page of bookings as a table (scrolls sideways on a phone), or the empty / error / loading state;
+   `showEst` names each booking's establishment (a super admin looking at all of them). */
+function Rows({ state, query, offsets, showEst }) {
     if (state.error) return html`<${FormError} error=${state.error} />`;
     if (!state.rows) return html`<${Loading} />`;
     const { rows, pagination } = state;
@@ -147,7 +148,7 @@ function Rows({ state, query, offsets }) {
                     ${rows.map((b) => html`<tr key=${b.id} data-booking-code=${b.bookingCode} data-booking-status=${b.status}>
                         <th scope="row"><a href=${`/admin/bookings/${b.id}`}>${b.bookingCode}</a></th>
                         <td>${personName(b.clientInfo)}</td>
-                        <td>${b.accommodation.name}${b.establishment && !query.get('establishmentId') ? html`<br /><span class="muted">${b.establishment.name}</span>` : null}</td>
+                        <td>${b.accommodation.name}${showEst ? html`<br /><span class="muted">${b.establishment.name}</span>` : null}</td>
                         <td>${stayText(b, offsets[b.establishmentId] || '+02:00')}</td>
                         <td><${StatusBadge} status=${b.status} /></td>
                         <td>${t(`booking.paymentStatus.${b.paymentStatus}`)}</td>
