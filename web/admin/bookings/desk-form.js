@@ -6,7 +6,7 @@ import { Field, FormError, compact, useSubmit } from '../../lib/forms.js';
 import { navigate } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { Loading } from '../../lib/ui.js';
-import { ID_TYPES, nowMinute, personName } from './parts.js';
+import { GUEST_FIELDS as GUEST, GuestFields, nowMinute, personName } from './parts.js';
 
 const DRAFT_KEY = 'rz.deskDraft'; // sessionStorage: what was typed, to survive a lost session (login and back)
 const DRAFT_LIFE_MS = 3600000;
@@ -31,7 +31,6 @@ function storeDraft(userId, search, value) {
     }
 }
 
-const GUEST = ['firstName', 'lastName', 'email', 'phone', 'idType', 'idNumber', 'nationality'];
 const STATUSES = ['confirmed', 'accepted', 'pending']; // initialStatus of a desk booking (SPEC 5.1), default first
 
 /* The client search (its own form, data-form="client-search"): GET /api/clients?q=…; each match is a
@@ -125,8 +124,6 @@ export function DeskForm({ offer, stay, search, searchKey, est, user, draft, onT
         setClient(null);
         setForm((f) => ({ ...f, ...Object.fromEntries(GUEST.map((k) => [k, ''])) }));
     }
-    const field = (name, props = {}) => html`<${Field} name=${name} label=${t(`client.${name}`)} value=${form[name]}
-        error=${errors[name]} onInput=${set(name)} autocomplete="off" ...${props} />`;
     const a = offer.accommodation;
     return html`<section class="desk-booking" aria-labelledby="desk-booking-title">
         <h2 id="desk-booking-title">${t(walkin ? 'desk.bookWalkin' : 'desk.bookUnit', { unit: a.name })}</h2>
@@ -140,18 +137,7 @@ export function DeskForm({ offer, stay, search, searchKey, est, user, draft, onT
                 ${client ? html`<p class="picked" data-client-id=${client.id}>${t('desk.picked', { name: personName(client.personalInfo) })}
                     <button type="button" class="link-button" data-action="unpick-client" onClick=${unpick}>${t('desk.unpick')}</button></p>`
                     : html`<p class="field-hint">${t('desk.newClientHint')}</p>`}
-                <div class="form-grid">
-                    ${field('firstName', { required: true, maxlength: 50 })}
-                    ${field('lastName', { required: true, maxlength: 50 })}
-                    ${field('phone', { type: 'tel', hint: t('desk.contactHint') })}
-                    ${field('email', { type: 'email' })}
-                    <${Field} as="select" name="idType" label=${t('client.idType')} value=${form.idType} error=${errors.idType} onChange=${set('idType')}>
-                        <option value="">${t('client.none')}</option>
-                        ${ID_TYPES.map((v) => html`<option value=${v}>${t(`client.idType.${v}`)}</option>`)}
-                    </${Field}>
-                    ${field('idNumber', { maxlength: 50 })}
-                    ${field('nationality', { maxlength: 2, hint: t('client.countryHint') })}
-                </div>
+                <${GuestFields} form=${form} errors=${errors} set=${set} />
             </fieldset>
             <fieldset>
                 <legend>${t('booking.stay')}</legend>

@@ -1,14 +1,14 @@
 // web/admin/bookings/detail.js: one booking (/admin/bookings/<id or code>): everything about it and exactly the actions and changes its status allows.
 import { html, useEffect, useState } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
-import { dateText, money } from '../../lib/format.js';
+import { money } from '../../lib/format.js';
 import { ApiError } from '../../lib/api.js';
 import { FormError } from '../../lib/forms.js';
 import { api } from '../../lib/session.js';
 import { Loading, Message, useTitle } from '../../lib/ui.js';
 import { ActionBar } from './actions.js';
 import { DetailsForm, StayForm } from './edit.js';
-import { Item, OPEN, PriceLines, StatusBadge, personName, stayText, when } from './parts.js';
+import { Item, OPEN, PersonItems, PriceLines, StatusBadge, personName, stayText, when } from './parts.js';
 
 const ID = /^[0-9a-f]{24}$/;
 
@@ -114,13 +114,7 @@ export function BookingPage({ params, query, user }) {
             </dl></section>
             <section class="card" aria-labelledby="b-guest"><h2 id="b-guest">${t('booking.guest')}</h2><dl class="items">
                 <${Item} label=${t('client.name')}><a href=${`/admin/clients/${b.clientId}`} data-client-id=${b.clientId}>${personName(ci)}</a></${Item}>
-                <${Item} label=${t('client.email')} value=${ci.email} />
-                <${Item} label=${t('client.phone')} value=${ci.phone} />
-                <${Item} label=${t('client.idType')} value=${ci.idType ? t(`client.idType.${ci.idType}`) : ''} />
-                <${Item} label=${t('client.idNumber')} value=${ci.idNumber} />
-                <${Item} label=${t('client.nationality')} value=${ci.nationality} />
-                <${Item} label=${t('client.dateOfBirth')} value=${ci.dateOfBirth ? dateText(ci.dateOfBirth) : ''} />
-                <${Item} label=${t('client.address')} value=${[ci.address, ci.city, ci.country].filter(Boolean).join(', ')} />
+                <${PersonItems} info=${ci} />
                 <${Item} label=${t('client.companyName')} value=${ci.companyName} />
                 <${Item} label=${t('booking.language')} value=${b.language ? t(`lang.${b.language}`) : ''} />
                 <${Item} label=${t('booking.additionalGuests')} value=${b.additionalGuests.length

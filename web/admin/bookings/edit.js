@@ -5,7 +5,7 @@ import { money, offsetMinutes } from '../../lib/format.js';
 import { Field, FormError, useSubmit } from '../../lib/forms.js';
 import { api } from '../../lib/session.js';
 import { Loading } from '../../lib/ui.js';
-import { ID_TYPES, OPEN, PriceLines } from './parts.js';
+import { GUEST_FIELDS, GuestFields, OPEN, PriceLines } from './parts.js';
 import { quoteStay } from './quote.js';
 
 /* An instant as the value of a datetime-local input at the establishment's offset ("2026-12-08T14:00"). */
@@ -92,7 +92,6 @@ function QuotePreview({ booking: b, acc, accError, quote, changed }) {
     return html`<div aria-live="polite">${body}</div>`;
 }
 
-const GUEST_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'idType', 'idNumber', 'nationality'];
 const OTHER_FIELDS = ['arrivalTime', 'specialRequests', 'notes'];
 
 /* The guest's details, arrival time, requests and internal notes (PATCH; an emptied optional field is
@@ -124,24 +123,11 @@ export function DetailsForm({ booking: b, onSaved, onClose }) {
         onSaved((await api.patch(`/bookings/${b.id}`, body)).data, null);
     }, { aliases });
     const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
-    const field = (name, props = {}) => html`<${Field} name=${name} label=${t(`client.${name}`)} value=${form[name]}
-        error=${errors[name]} onInput=${set(name)} ...${props} />`;
     return html`<form class="edit-form" data-form="details" onSubmit=${submit} noValidate aria-labelledby="details-form-title">
         <h3 id="details-form-title">${t('booking.editDetails')}</h3>
         <${FormError} error=${error} />
-        <div class="form-grid">
-            ${field('firstName', { required: true, maxlength: 50, autocomplete: 'off' })}
-            ${field('lastName', { required: true, maxlength: 50, autocomplete: 'off' })}
-            ${field('email', { type: 'email', autocomplete: 'off' })}
-            ${field('phone', { type: 'tel', autocomplete: 'off' })}
-            <${Field} as="select" name="idType" label=${t('client.idType')} value=${form.idType} error=${errors.idType} onChange=${set('idType')}>
-                <option value="">${t('client.none')}</option>
-                ${ID_TYPES.map((v) => html`<option value=${v}>${t(`client.idType.${v}`)}</option>`)}
-            </${Field}>
-            ${field('idNumber', { maxlength: 50 })}
-            ${field('nationality', { maxlength: 2, hint: t('client.countryHint') })}
-            <${Field} type="time" name="arrivalTime" label=${t('booking.arrivalTime')} value=${form.arrivalTime} error=${errors.arrivalTime} onInput=${set('arrivalTime')} />
-        </div>
+        <${GuestFields} form=${form} errors=${errors} set=${set} />
+        <${Field} type="time" name="arrivalTime" label=${t('booking.arrivalTime')} value=${form.arrivalTime} error=${errors.arrivalTime} onInput=${set('arrivalTime')} />
         <${Field} as="textarea" name="specialRequests" label=${t('booking.specialRequests')} rows="2" maxlength="1000"
             value=${form.specialRequests} error=${errors.specialRequests} onInput=${set('specialRequests')} />
         <${Field} as="textarea" name="notes" label=${t('booking.notes')} hint=${t('booking.notesHint')} rows="2" maxlength="2000"

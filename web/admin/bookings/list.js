@@ -7,7 +7,7 @@ import { navigate, withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { Loading, useTitle } from '../../lib/ui.js';
 import {
-    BOOKING_TYPES, PAYMENT_STATUSES, Pages, STATUSES, StatusBadge, personName, stayText, useEstablishment,
+    BOOKING_TYPES, PAYMENT_STATUSES, Pages, STATUSES, StatusBadge, personName, stayText, useEstablishment, useListPage,
 } from './parts.js';
 
 const PATH = '/admin/bookings';
@@ -40,17 +40,10 @@ export function BookingListPage({ query, user }) {
     const asked = apiQuery(query);
     const key = withQuery(PATH, asked);
     const [form, setForm] = useState(() => formValues(query));
-    const [state, setState] = useState({ loading: true });
+    const state = useListPage('/bookings', asked, key);
     const [units, setUnits] = useState([]);
     const scope = useEstablishment(user, '', { optional: true });
     useEffect(() => setForm(formValues(query)), [key]);
-    useEffect(() => {
-        let live = true;
-        setState((s) => ({ ...s, loading: true }));
-        api.get('/bookings', asked).then((r) => live && setState({ rows: r.data, pagination: r.pagination }),
-            (error) => live && setState({ error }));
-        return () => { live = false; };
-    }, [key]);
     useEffect(() => {
         let live = true;
         api.get('/accommodations', { limit: 100, ...(form.establishmentId ? { establishmentId: form.establishmentId } : {}) })

@@ -2,6 +2,7 @@
 import { html, useEffect, useState } from '../../lib/html.js';
 import { hasText, t } from '../../lib/i18n.js';
 import { dateText, dateTimeText, money, offsetMinutes } from '../../lib/format.js';
+import { Field } from '../../lib/forms.js';
 import { navigate, withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 
@@ -10,6 +11,8 @@ export const PAYMENT_STATUSES = ['unpaid', 'partial', 'paid', 'refunded'];
 export const BOOKING_TYPES = ['online', 'onsite', 'walkin'];
 export const ID_TYPES = ['national_id', 'passport', 'driving_license', 'other'];
 export const OPEN = ['pending', 'accepted', 'confirmed']; // every field may still change (SPEC 5.1)
+// the guest's details a desk form asks for (Booking.clientInfo, SPEC 4.5): inputs named by their field
+export const GUEST_FIELDS = ['firstName', 'lastName', 'phone', 'email', 'idType', 'idNumber', 'nationality'];
 
 // SPEC 5.1: the actions each status allows (the route after /api/bookings/{id}/, also the data-action).
 const ACTIONS = {
@@ -139,4 +142,51 @@ export function Item({ label, children, value }) {
 /* An instant in the establishment's local time, or '' for null. */
 export function when(instant, utcOffset) {
     return instant ? dateTimeText(instant, utcOffset) : '';
+}
+
+/* The inputs of GUEST_FIELDS for a form whose values are `form`, field messages `errors` and change
+   handler maker `set(name)`. */
+export function GuestFields({ form, errors, set }) {
+    const field = (name, props) => html`<${Field} name=${name} label=${t(`client.${name}`)} value=${form[name]}
+        error=${errors[name]} onInput=${set(name)} autocomplete="off" ...${props} />`;
+    return html`<div class="form-grid">
+        ${field('firstName', { required: true, maxlength: 50 })}
+        ${field('lastName', { required: true, maxlength: 50 })}
+        ${field('phone', { type: 'tel', hint: t('desk.contactHint') })}
+        ${field('email', { type: 'email' })}
+        <${Field} as="select" name="idType" label=${t('client.idType')} value=${form.idType} error=${errors.idType} onChange=${set('idType')}>
+            <option value="">${t('client.none')}</option>
+            ${ID_TYPES.map((v) => html`<option value=${v}>${t(`client.idType.${v}`)}</option>`)}
+        </${Field}>
+        ${field('idNumber', { maxlength: 50 })}
+        ${field('nationality', { maxlength: 2, hint: t('client.countryHint') })}
+    </div>`;
+}
+
+/* The contact and identity of a person (a booking's clientInfo or a client's personalInfo) as Items. */
+export function PersonItems({ info: p }) {
+    return html`
+        <${Item} label=${t('client.email')} value=${p.email} />
+        <${Item} label=${t('client.phone')} value=${p.phone} />
+        <${Item} label=${t('client.idType')} value=${p.idType ? t(`client.idType.${p.idType}`) : ''} />
+        <${Item} label=${t('client.idNumber')} value=${p.idNumber} />
+        <${Item} label=${t('client.nationality')} value=${p.nationality} />
+        <${Item} label=${t('client.dateOfBirth')} value=${p.dateOfBirth ? dateText(p.dateOfBirth) : ''} />
+        <${Item} label=${t('client.gender')} value=${p.gender ? t(`client.gender.${p.gender}`) : ''} />
+        <${Item} label=${t('client.address')} value=${[p.address, p.city, p.country].filter(Boolean).join(', ')} />`;
+}
+
+/* A hook: the page of the list GET /api<path> with `query`, asked again whenever `key` changes, as
+   {rows, pagination} once loaded, {error} after a failure, with `loading` while a request runs (the
+   previous rows stay shown meanwhile). */
+export function useListPage(path, query, key) {
+    const [state, setState] = useState({ loading: true });
+    useEffect(() => {
+        let live = true;
+        setState((s) => ({ ...s, loading: true }));
+        api.get(path, query).then((r) => live && setState({ rows: r.data, pagination: r.pagination }),
+            (error) => live && setState({ error }));
+        return () => { live = false; };
+    }, [key]);
+    return state;
 }

@@ -1,12 +1,12 @@
 // web/admin/clients/detail.js: one client (/admin/clients/<id>) with stays, spend and bookings, its edit form; and the new-client page (/admin/clients/new).
 import { html, useEffect, useState } from '../../lib/html.js';
 import { t } from '../../lib/i18n.js';
-import { dateText, money } from '../../lib/format.js';
+import { money } from '../../lib/format.js';
 import { FormError } from '../../lib/forms.js';
 import { navigate, withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { Loading, Message, useTitle } from '../../lib/ui.js';
-import { Item, Pages, StatusBadge, personName, stayText, useEstablishment, when } from '../bookings/parts.js';
+import { Item, Pages, PersonItems, StatusBadge, personName, stayText, useEstablishment, useListPage, when } from '../bookings/parts.js';
 import { ClientForm } from './form.js';
 
 /* The new-client page: the form, then the new client's page. */
@@ -75,14 +75,7 @@ export function ClientPage({ params, query, user }) {
         </ul>
         <div class="cards">
             <section class="card" aria-labelledby="c-details"><h2 id="c-details">${t('client.identity')}</h2><dl class="items">
-                <${Item} label=${t('client.email')} value=${p.email} />
-                <${Item} label=${t('client.phone')} value=${p.phone} />
-                <${Item} label=${t('client.idType')} value=${p.idType ? t(`client.idType.${p.idType}`) : ''} />
-                <${Item} label=${t('client.idNumber')} value=${p.idNumber} />
-                <${Item} label=${t('client.nationality')} value=${p.nationality} />
-                <${Item} label=${t('client.dateOfBirth')} value=${p.dateOfBirth ? dateText(p.dateOfBirth) : ''} />
-                <${Item} label=${t('client.gender')} value=${p.gender ? t(`client.gender.${p.gender}`) : ''} />
-                <${Item} label=${t('client.address')} value=${[p.address, p.city, p.country].filter(Boolean).join(', ')} />
+                <${PersonItems} info=${p} />
                 <${Item} label=${t('client.companyName')} value=${c.companyName} />
             </dl></section>
             <section class="card" aria-labelledby="c-relation"><h2 id="c-relation">${t('client.relation')}</h2><dl class="items">
@@ -101,13 +94,7 @@ export function ClientPage({ params, query, user }) {
 /* The client's bookings (GET /api/clients/{id}/bookings, newest stay first), page in the address. */
 function ClientBookings({ client, est, query }) {
     const page = query.get('page') || '1';
-    const [state, setState] = useState({ loading: true });
-    useEffect(() => {
-        let live = true;
-        api.get(`/clients/${client.id}/bookings`, { page, limit: 10 }).then((r) => live && setState({ rows: r.data, pagination: r.pagination }),
-            (error) => live && setState({ error }));
-        return () => { live = false; };
-    }, [client.id, page]);
+    const state = useListPage(`/clients/${client.id}/bookings`, { page, limit: 10 }, `${client.id}/${page}`);
     let body;
     if (state.error) body = html`<${FormError} error=${state.error} />`;
     else if (!state.rows) body = html`<${Loading} />`;

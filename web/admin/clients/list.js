@@ -4,9 +4,8 @@ import { t } from '../../lib/i18n.js';
 import { dateText, localDate, money } from '../../lib/format.js';
 import { Field, FormError, fieldErrors } from '../../lib/forms.js';
 import { navigate, withQuery } from '../../lib/router.js';
-import { api } from '../../lib/session.js';
 import { Loading, useTitle } from '../../lib/ui.js';
-import { Pages, personName, useEstablishment } from '../bookings/parts.js';
+import { Pages, personName, useEstablishment, useListPage } from '../bookings/parts.js';
 import { CLASSIFICATIONS } from './form.js';
 
 const PATH = '/admin/clients';
@@ -20,16 +19,9 @@ export function ClientListPage({ query, user }) {
     for (const p of [...FILTERS, 'page', 'limit']) if (query.get(p)) asked[p] = query.get(p);
     const key = withQuery(PATH, asked);
     const [form, setForm] = useState({});
-    const [state, setState] = useState({ loading: true });
+    const state = useListPage('/clients', asked, key);
     const scope = useEstablishment(user, '', { optional: true });
     useEffect(() => setForm(Object.fromEntries(FILTERS.map((f) => [f, query.get(f) || '']))), [key]);
-    useEffect(() => {
-        let live = true;
-        setState((s) => ({ ...s, loading: true }));
-        api.get('/clients', asked).then((r) => live && setState({ rows: r.data, pagination: r.pagination }),
-            (error) => live && setState({ error }));
-        return () => { live = false; };
-    }, [key]);
     const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
     function submit(ev) {
         ev.preventDefault();
