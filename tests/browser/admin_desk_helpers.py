@@ -1,6 +1,7 @@
 """admin_desk_helpers.py: what the front-desk browser tests (test_admin_desk_*.py) share: logging in through the
 page, the business date, and data made through the API (units of their own, public and desk bookings, users)."""
 import datetime as dt
+import random
 import uuid
 
 from conftest import DEMO_PASSWORD, UTC_OFFSET
@@ -28,6 +29,17 @@ def unique(prefix):
     return f"{prefix} {uuid.uuid4().hex[:6]}"
 
 
+def unique_phone():
+    """A Burundi mobile number no other test uses (bookings are found and clients linked by phone)."""
+    return "+2577" + "".join(random.choices("0123456789", k=7))
+
+
+def national(phone):
+    """A +257 number as typed at the desk: "79 12 34 56"."""
+    d = phone[4:]
+    return f"{d[0:2]} {d[2:4]} {d[4:6]} {d[6:8]}"
+
+
 def api(web, method, path, who=None, **kw):
     """An API call as the Bujumbura manager (or `who`'s headers), returning the response."""
     headers = kw.pop("headers", None) or (who if who else web.manager_headers())
@@ -46,12 +58,12 @@ def new_unit(web, name, mode="nightly", price=40000, guests=2, **extra):
     return r.json()["data"]
 
 
-def public_booking(web, unit, check_in, nights=1, first="Aline", last="Test", email=None, phone="+25779000001"):
+def public_booking(web, unit, check_in, nights=1, first="Aline", last="Test", email=None, phone=None):
     """A booking made on the public site (POST /api/public/bookings): pending, online."""
     r = web.server.post("/api/public/bookings", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
         "establishmentId": web.est["id"], "accommodationId": unit["id"],
         "checkIn": str(check_in), "checkOut": str(check_in + dt.timedelta(days=nights)), "numberOfGuests": 1,
-        "clientInfo": {"firstName": first, "lastName": last, "phone": phone,
+        "clientInfo": {"firstName": first, "lastName": last, "phone": phone or unique_phone(),
                        "email": email or f"{uuid.uuid4().hex[:10]}@guest.example"}})
     assert r.status_code == 201, r.text
     code = r.json()["data"]["bookingCode"]

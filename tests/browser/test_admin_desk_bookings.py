@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from admin_desk_helpers import act, api, booking, business_today, log_in, new_unit, public_booking, unique
+from admin_desk_helpers import act, api, booking, business_today, log_in, new_unit, public_booking, unique, unique_phone
 from conftest import MANAGER, STAFF, i18n, query_of
 
 FR = i18n("fr")
@@ -126,7 +126,7 @@ def test_a_stay_change_shows_the_new_price_before_saving_and_it_is_the_servers(p
         body = {"checkIn": str(day), "checkOut": str(day + dt.timedelta(days=2)), "new": str(day + dt.timedelta(days=8))}
     r = api(web, "POST", "/bookings", json={
         "accommodationId": unit["id"], "checkIn": body["checkIn"], "checkOut": body["checkOut"], "numberOfGuests": 1,
-        "clientInfo": {"firstName": "Eric", "lastName": unique("Prix"), "phone": "+25779000002"}})
+        "clientInfo": {"firstName": "Eric", "lastName": unique("Prix"), "phone": unique_phone()}})
     assert r.status_code == 201, r.text
     b = r.json()["data"]
     log_in(page, STAFF)

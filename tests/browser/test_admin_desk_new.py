@@ -4,7 +4,7 @@ kept, the search run again)."""
 import datetime as dt
 import uuid
 
-from admin_desk_helpers import api, booking, business_today, log_in, new_unit, unique
+from admin_desk_helpers import api, booking, business_today, log_in, national, new_unit, unique, unique_phone
 from conftest import MANAGER, STAFF, i18n
 
 FR = i18n("fr")
@@ -38,7 +38,7 @@ def test_a_desk_booking_for_an_existing_client(page, web):
     unit = new_unit(web, "Desk existing")
     last = unique("Habitue")
     r = api(web, "POST", "/clients", json={"personalInfo": {
-        "firstName": "Claudine", "lastName": last, "email": f"{uuid.uuid4().hex[:8]}@client.example", "phone": "+25779111222"}})
+        "firstName": "Claudine", "lastName": last, "email": f"{uuid.uuid4().hex[:8]}@client.example", "phone": unique_phone()}})
     assert r.status_code == 201, r.text
     client = r.json()["data"]
     d = business_today(web) + dt.timedelta(days=40)
@@ -77,12 +77,13 @@ def test_a_desk_booking_for_a_new_client(page, web):
     page.fill("firstName", "Gilbert", BOOK)
     page.fill("lastName", last, BOOK)
     page.fill("email", email, BOOK)
-    page.fill("phone", "79 33 44 55", BOOK)
+    phone = unique_phone()
+    page.fill("phone", national(phone), BOOK)
     page.js("const s = document.querySelector(arguments[0]); s.value = 'accepted';"
             "s.dispatchEvent(new Event('change', {bubbles: true}))", f"{BOOK} select[name=initialStatus]")
     page.submit(BOOK)
     b = created_booking(page, web)
-    assert b["status"] == "accepted" and b["clientInfo"]["phone"] == "+25779334455"
+    assert b["status"] == "accepted" and b["clientInfo"]["phone"] == phone
     r = api(web, "GET", "/clients", params={"email": email})
     clients = r.json()["data"]
     assert len(clients) == 1 and clients[0]["id"] == b["clientId"]
@@ -102,7 +103,7 @@ def test_a_walk_in_on_an_hourly_unit(page, web):
     assert page.finds(f"{BOOK} [name=initialStatus]") == []
     page.fill("firstName", "Prosper", BOOK)
     page.fill("lastName", unique("Passage"), BOOK)
-    page.fill("phone", "+25762000111", BOOK)
+    page.fill("phone", unique_phone(), BOOK)
     page.submit(BOOK)
     b = created_booking(page, web)
     assert (b["status"], b["bookingType"]) == ("checked_in", "walkin")
@@ -122,18 +123,19 @@ def test_a_unit_taken_meanwhile_gives_a_clear_409_and_keeps_the_form(page, web):
     choose(page, unit)
     page.fill("firstName", "Annick", BOOK)
     page.fill("lastName", last, BOOK)
-    page.fill("phone", "+25771000222", BOOK)
+    phone = unique_phone()
+    page.fill("phone", phone, BOOK)
     page.fill("specialRequests", "Lit bébé", BOOK)
     # another desk takes the unit for an overlapping stay
     r = api(web, "POST", "/bookings", json={
         "accommodationId": unit["id"], "checkIn": str(d + dt.timedelta(days=1)), "checkOut": str(d + dt.timedelta(days=3)),
-        "numberOfGuests": 1, "clientInfo": {"firstName": "Autre", "lastName": "Client", "phone": "+25779000003"}})
+        "numberOfGuests": 1, "clientInfo": {"firstName": "Autre", "lastName": "Client", "phone": unique_phone()}})
     assert r.status_code == 201, r.text
     page.submit(BOOK)
     alert = page.wait(f"{BOOK} [role=alert][data-error-code=NOT_AVAILABLE]")
     assert alert.text == FR["error.NOT_AVAILABLE"]
     assert [page.value(n, BOOK) for n in ("firstName", "lastName", "phone", "specialRequests")] == \
-        ["Annick", last, "+25771000222", "Lit bébé"]
+        ["Annick", last, phone, "Lit bébé"]
     assert page.path.startswith("/admin/bookings/new?")
     page.click("[data-action=search-again]")
     page.wait("[role=alert]")
