@@ -4,6 +4,8 @@ import datetime as dt
 import random
 import uuid
 
+import requests
+
 from conftest import DEMO_PASSWORD, UTC_OFFSET
 
 BUSINESS_DAY_START = dt.timedelta(hours=6)  # the demo establishments' businessDayStart
@@ -41,11 +43,24 @@ def national(phone):
 
 
 def api(web, method, path, who=None, **kw):
-    """An API call as the Bujumbura manager (or `who`'s headers), returning the response."""
-    headers = kw.pop("headers", None) or (who if who else web.manager_headers())
-    if method == "POST":
+    """An API call as the Bujumbura manager (or with the headers `who`; {} for none), returning the response.
+    A dropped connection (a loaded machine) is tried again: a POST keeps its Idempotency-Key, so it happens once."""
+    headers = who if who is not None else web.manager_headers()
+    if method == "POST" and "/auth/" not in path:
         headers = {**headers, "Idempotency-Key": str(uuid.uuid4())}
-    return web.server.request(method, f"/api{path}", headers=headers, **kw)
+    for attempt in range(3):
+        try:
+            return web.server.request(method, f"/api{path}", headers=headers, **kw)
+        except requests.ConnectionError:
+            if attempt == 2:
+                raise
+
+
+def bearer(web, email, password=DEMO_PASSWORD):
+    """Authorization headers of a fresh login of `email`."""
+    r = api(web, "POST", "/auth/login", who={}, json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['data']['tokens']['accessToken']}"}
 
 
 def new_unit(web, name, mode="nightly", price=40000, guests=2, **extra):
@@ -60,7 +75,7 @@ def new_unit(web, name, mode="nightly", price=40000, guests=2, **extra):
 
 def public_booking(web, unit, check_in, nights=1, first="Aline", last="Test", email=None, phone=None):
     """A booking made on the public site (POST /api/public/bookings): pending, online."""
-    r = web.server.post("/api/public/bookings", headers={"Idempotency-Key": str(uuid.uuid4())}, json={
+    r = api(web, "POST", "/public/bookings", who={}, json={
         "establishmentId": web.est["id"], "accommodationId": unit["id"],
         "checkIn": str(check_in), "checkOut": str(check_in + dt.timedelta(days=nights)), "numberOfGuests": 1,
         "clientInfo": {"firstName": first, "lastName": last, "phone": phone or unique_phone(),

@@ -6,7 +6,8 @@ import urllib.parse
 
 import pytest
 
-from admin_desk_helpers import act, api, booking, business_today, log_in, new_unit, public_booking, unique, unique_phone
+from admin_desk_helpers import (
+    act, api, bearer, booking, business_today, log_in, new_unit, public_booking, unique, unique_phone)
 from conftest import MANAGER, STAFF, i18n, query_of
 
 FR = i18n("fr")
@@ -16,14 +17,16 @@ def test_list_filters_live_in_the_address_and_survive_a_reload(page, web):
     unit = new_unit(web, "Desk list")
     d = business_today(web) + dt.timedelta(days=20)
     pending = public_booking(web, unit, d, last=unique("Liste"))
-    confirmed = act(web, public_booking(web, unit, d + dt.timedelta(days=2), last=unique("Liste")), "accept", "confirm")
+    later = d + dt.timedelta(days=2)
+    confirmed = act(web, public_booking(web, unit, later, last=unique("Liste")), "accept", "confirm")
     other = act(web, public_booking(web, unit, d + dt.timedelta(days=4), last=unique("Liste")), "accept", "confirm")
     log_in(page, MANAGER)
     page.go("/admin/bookings")
     page.wait("form[data-form=filters] input[name=status][value=pending]").click()
     form = "form[data-form=filters]"
     page.js("const s = document.querySelector(arguments[0]); s.value = arguments[1];"
-            "s.dispatchEvent(new Event('change', {bubbles: true}))", f"{form} select[name=accommodationId]", unit["id"])
+            "s.dispatchEvent(new Event('change', {bubbles: true}))",
+            f"{form} select[name=accommodationId]", unit["id"])
     page.submit(form)
     page.until(lambda: query_of(page.path).get("status") == "pending", "the status filter in the address")
     assert query_of(page.path)["accommodationId"] == unit["id"]
@@ -36,7 +39,8 @@ def test_list_filters_live_in_the_address_and_survive_a_reload(page, web):
     assert page.find(f"{form} input[name=status][value=pending]").is_selected()
     assert not page.find(f"{form} input[name=status][value=confirmed]").is_selected()
     assert page.value("accommodationId", form) == unit["id"]
-    assert page.find(f"tr[data-booking-code='{pending['bookingCode']}']").get_attribute("data-booking-status") == "pending"
+    pending_row = page.find(f"tr[data-booking-code='{pending['bookingCode']}']")
+    assert pending_row.get_attribute("data-booking-status") == "pending"
 
     # a code in the address (UI.md 7), and the API's pages, newest first, one per page
     page.go(f"/admin/bookings?q={confirmed['bookingCode']}")
@@ -66,7 +70,8 @@ def test_the_calendar_shows_the_booking_as_a_bar_and_moves_by_week_and_month(pag
     assert FR["booking.status.accepted"] in page.text(".cal-legend")
 
     page.click("[data-action=next]")
-    page.until(lambda: query_of(page.path).get("from") == str(business_today(web) + dt.timedelta(days=7)), "next week")
+    next_week = str(business_today(web) + dt.timedelta(days=7))
+    page.until(lambda: query_of(page.path).get("from") == next_week, "next week")
     page.wait("table.cal")
     page.click("[data-view=month]")
     page.until(lambda: query_of(page.path).get("view") == "month", "the month view")
@@ -92,7 +97,8 @@ def test_cancel_asks_for_a_reason(page, web):
     assert booking(web, b["id"])["status"] == "pending"
     page.fill("reason", "Le client a changé ses plans", form)
     page.submit(form)
-    page.until(lambda: page.find("[data-booking-status]").get_attribute("data-booking-status") == "cancelled", "cancelled")
+    page.until(lambda: page.find("[data-booking-status]").get_attribute("data-booking-status") == "cancelled",
+               "the booking cancelled")
     after = booking(web, b["id"])
     assert after["status"] == "cancelled" and after["cancelReason"] == "Le client a changé ses plans"
     assert "Le client a changé ses plans" in page.text(".history")
@@ -121,9 +127,11 @@ def test_a_stay_change_shows_the_new_price_before_saving_and_it_is_the_servers(p
         start = f"{day}T10:00:00+02:00"
         body = {"checkIn": start, "checkOut": f"{day}T12:00:00+02:00", "new": f"{day}T15:30"}
     elif mode == "monthly":
-        body = {"checkIn": str(day), "checkOut": str(day + dt.timedelta(days=31)), "new": str(day + dt.timedelta(days=75))}
+        body = {"checkIn": str(day), "checkOut": str(day + dt.timedelta(days=31)),
+                "new": str(day + dt.timedelta(days=75))}
     else:
-        body = {"checkIn": str(day), "checkOut": str(day + dt.timedelta(days=2)), "new": str(day + dt.timedelta(days=8))}
+        body = {"checkIn": str(day), "checkOut": str(day + dt.timedelta(days=2)),
+                "new": str(day + dt.timedelta(days=8))}
     r = api(web, "POST", "/bookings", json={
         "accommodationId": unit["id"], "checkIn": body["checkIn"], "checkOut": body["checkOut"], "numberOfGuests": 1,
         "clientInfo": {"firstName": "Eric", "lastName": unique("Prix"), "phone": unique_phone()}})
@@ -148,8 +156,7 @@ def test_a_stay_change_shows_the_new_price_before_saving_and_it_is_the_servers(p
 
 @pytest.mark.parametrize("who", [MANAGER, STAFF])
 def test_another_establishments_booking_shows_as_not_found(page, web, who):
-    gitega = web.login("manager.gitega@ruzizi.demo")["tokens"]["accessToken"]
-    r = api(web, "GET", "/bookings", who={"Authorization": f"Bearer {gitega}"}, params={"limit": 1})
+    r = api(web, "GET", "/bookings", who=bearer(web, "manager.gitega@ruzizi.demo"), params={"limit": 1})
     theirs = r.json()["data"][0]
     log_in(page, who)
     for address in (f"/admin/bookings/{theirs['id']}", f"/admin/bookings/{theirs['bookingCode']}"):

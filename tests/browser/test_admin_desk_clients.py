@@ -56,7 +56,8 @@ def test_a_client_is_created_then_edited_and_found_by_the_list(page, web):
     page.until(lambda: page.finds("[role=status].alert-success")
                and page.text("[role=status].alert-success") == FR["client.saved"], "the saved client")
     c = api(web, "GET", f"/clients/{client_id}").json()["data"]
-    assert (c["personalInfo"]["phone"], c["personalInfo"]["city"], c["personalInfo"]["email"]) == (phone, "Gitega", None)
+    info = c["personalInfo"]
+    assert (info["phone"], info["city"], info["email"]) == (phone, "Gitega", None)
     assert c["companyName"] == "Imbo Logistique", "an edit sends only what changed"
 
     page.go("/admin/clients")
@@ -71,9 +72,11 @@ def test_a_client_is_created_then_edited_and_found_by_the_list(page, web):
 
 def test_a_duplicate_email_is_shown_at_the_email_field(page, web):
     taken = f"{uuid.uuid4().hex[:8]}@taken.example"
-    r = api(web, "POST", "/clients", json={"personalInfo": {"firstName": "Gilbert", "lastName": unique("Pris"), "email": taken}})
+    r = api(web, "POST", "/clients", json={"personalInfo": {
+        "firstName": "Gilbert", "lastName": unique("Pris"), "email": taken}})
     assert r.status_code == 201, r.text
-    r = api(web, "POST", "/clients", json={"personalInfo": {"firstName": "Divine", "lastName": unique("Autre"), "phone": unique_phone()}})
+    r = api(web, "POST", "/clients", json={"personalInfo": {
+        "firstName": "Divine", "lastName": unique("Autre"), "phone": unique_phone()}})
     other = r.json()["data"]
     log_in(page, MANAGER)
     page.go("/admin/clients/new")
@@ -83,7 +86,7 @@ def test_a_duplicate_email_is_shown_at_the_email_field(page, web):
     page.submit(FORM)
     assert field_message(page, "email") == FR["error.DUPLICATE_EMAIL"]
     assert page.find(f"{FORM} [role=alert]").get_attribute("data-error-code") == "DUPLICATE_EMAIL"
-    assert page.driver.switch_to.active_element == page.find(f"{FORM} [name=email]"), "the field in error has the focus"
+    assert page.driver.switch_to.active_element == page.find(f"{FORM} [name=email]"), "the field in error has focus"
     assert [page.value(n, FORM) for n in ("firstName", "lastName", "email")] == ["Sandrine", "Doublon", taken.upper()]
     assert page.path == "/admin/clients/new"
 
@@ -108,5 +111,6 @@ def test_a_clients_page_shows_stays_spend_and_bookings(page, web):
     assert page.text("[data-count='client.totalStays']") == str(demo["totalStays"])
     assert re.sub(r"\D", "", page.text("[data-count='client.totalSpent']")) == str(demo["totalSpent"])
     assert re.sub(r"\D", "", page.text("[data-count='client.outstandingBalance']")) == str(demo["outstandingBalance"])
-    page.until(lambda: [e.get_attribute("data-booking-code") for e in page.finds(".client-bookings [data-booking-code]")]
+    shown = ".client-bookings [data-booking-code]"
+    page.until(lambda: [e.get_attribute("data-booking-code") for e in page.finds(shown)]
                == [b["bookingCode"] for b in bookings["data"]], "the client's bookings, newest stay first")

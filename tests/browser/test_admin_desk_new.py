@@ -38,7 +38,8 @@ def test_a_desk_booking_for_an_existing_client(page, web):
     unit = new_unit(web, "Desk existing")
     last = unique("Habitue")
     r = api(web, "POST", "/clients", json={"personalInfo": {
-        "firstName": "Claudine", "lastName": last, "email": f"{uuid.uuid4().hex[:8]}@client.example", "phone": unique_phone()}})
+        "firstName": "Claudine", "lastName": last, "email": f"{uuid.uuid4().hex[:8]}@client.example",
+        "phone": unique_phone()}})
     assert r.status_code == 201, r.text
     client = r.json()["data"]
     d = business_today(web) + dt.timedelta(days=40)
@@ -128,7 +129,8 @@ def test_a_unit_taken_meanwhile_gives_a_clear_409_and_keeps_the_form(page, web):
     page.fill("specialRequests", "Lit bébé", BOOK)
     # another desk takes the unit for an overlapping stay
     r = api(web, "POST", "/bookings", json={
-        "accommodationId": unit["id"], "checkIn": str(d + dt.timedelta(days=1)), "checkOut": str(d + dt.timedelta(days=3)),
+        "accommodationId": unit["id"],
+        "checkIn": str(d + dt.timedelta(days=1)), "checkOut": str(d + dt.timedelta(days=3)),
         "numberOfGuests": 1, "clientInfo": {"firstName": "Autre", "lastName": "Client", "phone": unique_phone()}})
     assert r.status_code == 201, r.text
     page.submit(BOOK)

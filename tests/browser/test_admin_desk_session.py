@@ -4,7 +4,7 @@ import datetime as dt
 import urllib.parse
 import uuid
 
-from admin_desk_helpers import api, business_today, log_in, new_unit, unique, unique_phone
+from admin_desk_helpers import api, bearer, business_today, log_in, new_unit, unique, unique_phone
 from conftest import i18n
 
 FR = i18n("fr")
@@ -34,8 +34,7 @@ def test_an_expired_session_during_a_desk_booking_returns_to_login_and_back_with
 
     # the session ends while the form is open: its refresh token is revoked (logout everywhere, from
     # another device) and its access token expires (the server's clock moves past the 15 minutes)
-    tokens = web.login(email, PASSWORD)["tokens"]
-    r = web.server.post("/api/auth/logout-all", json={}, headers={"Authorization": f"Bearer {tokens['accessToken']}"})
+    r = api(web, "POST", "/auth/logout-all", who=bearer(web, email, PASSWORD), json={})
     assert r.status_code == 200, r.text
     web.advance_clock(1000)
 

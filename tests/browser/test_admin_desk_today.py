@@ -4,7 +4,8 @@ before is refused with the translated reason; a guest name made of HTML shows as
 import datetime as dt
 
 from admin_desk_helpers import (
-    act, actions_shown, api, assert_no_injected_markup, booking, business_today, log_in, new_unit, public_booking, unique)
+    act, actions_shown, api, assert_no_injected_markup, bearer, booking, business_today, log_in, new_unit,
+    public_booking, unique)
 from conftest import ADMIN, STAFF, i18n
 
 FR = i18n("fr")
@@ -36,7 +37,8 @@ def test_staff_accept_confirm_and_check_in_a_site_booking_from_today(page, web):
     assert actions_shown(page, arrival) == ["confirm"]
 
     page.click(f"{arrival} [data-action=confirm]")
-    page.until(lambda: page.find(arrival).get_attribute("data-booking-status") == "confirmed", "the booking confirmed")
+    page.until(lambda: page.find(arrival).get_attribute("data-booking-status") == "confirmed",
+               "the booking confirmed")
     assert actions_shown(page, arrival) == ["checkin"]
 
     page.click(f"{arrival} [data-action=checkin]")
@@ -103,8 +105,8 @@ def test_a_guest_name_made_of_html_shows_as_typed_on_today_the_list_and_the_book
 
 def test_a_super_admin_picks_todays_establishment_and_the_address_keeps_it(page, web):
     gitega = web.establishments["Gitega"]
-    admin = {"Authorization": f"Bearer {web.login(ADMIN)['tokens']['accessToken']}"}
-    pending = api(web, "GET", "/bookings", who=admin, params={"status": "pending", "establishmentId": gitega["id"], "limit": 100})
+    pending = api(web, "GET", "/bookings", who=bearer(web, ADMIN),
+                  params={"status": "pending", "establishmentId": gitega["id"], "limit": 100})
     log_in(page, ADMIN)
     page.wait("[data-count='today.arrivals']")
     page.js("const s = document.querySelector('select[name=establishmentId]'); s.value = arguments[0];"
