@@ -250,7 +250,7 @@ static int rz_post_read_request(request_rec *r)
         return DECLINED;
     }
     rz_response_prepare(r, rz_request_id(r));
-    if (rz_router_raw_path_rejected(path)) {
+    if (rz_route_raw_path_rejected(path)) {
         rz_router_reject_raw_path(r);
     } else if (r->method_number == M_TRACE) {
         /* httpd's core answers TRACE (TraceEnable off: HTML 405) before any handler: answer it

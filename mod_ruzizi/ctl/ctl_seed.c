@@ -23,6 +23,7 @@
 #include <vips/vips.h>
 
 #define DEMO_PASSWORD "Ruzizi-demo-2026"
+#define DEMO_ADMIN "admin@ruzizi.demo"
 #define RZ_IMAGES "images" /* as in domain/rz_images.h, which is httpd-bound */
 
 typedef struct {
@@ -391,16 +392,37 @@ remove:
     return 1;
 }
 
-int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
+/* The number of super_admins of the store other than the demo one (active or not): an
+ * operator's own accounts, whose store must not get a super_admin with a published password. */
+static rz_status_t own_super_admins(rz_sess_t *s, apr_pool_t *p, long *n)
+{
+    rz_cond_t c[2] = {{"role", RZ_EQ, rz_json_pool_own(p, json_string("super_admin"))},
+                      {"email", RZ_NE, rz_json_pool_own(p, json_string(DEMO_ADMIN))}};
+    rz_query_t q = {c, 2, NULL, 0, NULL, 0, 0, 0, 0};
+
+    return rz_store_count(s, RZ_USERS, &q, n);
+}
+
+int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir, int force)
 {
     static const char *const keys[] = {"users:super_admin", "seed-demo", RZ_AUDIT_KEY};
     const char *est[2], *units[2][DEMO_UNITS];
     int clients = 0, bookings = 0, skipped = 0;
+    long admins = 0;
     rz_status_t st;
     size_t i;
 
-    if ((st = rz_store_begin(s, keys, 3)) != RZ_OK) {
+    if ((st = rz_store_begin(s, keys, 3)) != RZ_OK
+        || (st = own_super_admins(s, p, &admins)) != RZ_OK) {
         goto fail;
+    }
+    if (admins > 0 && !force) {
+        rz_store_rollback(s);
+        fprintf(stderr,
+                "ruzizi-ctl: seed-demo: this store has a super_admin of its own; the demo accounts "
+                "have a published password, so nothing was added (use --force to add them "
+                "anyway)\n");
+        return 1;
     }
     for (i = 0; i < 2; i++) {
         const demo_est_t *d = &demo_ests[i];
@@ -415,7 +437,7 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
             goto fail;
         }
     }
-    if ((st = seed_user(s, p, "admin@ruzizi.demo", "Ada", "Admin", "super_admin", NULL)) != RZ_OK
+    if ((st = seed_user(s, p, DEMO_ADMIN, "Ada", "Admin", "super_admin", NULL)) != RZ_OK
         || (st = rz_store_commit(s)) != RZ_OK) {
         goto fail;
     }
@@ -436,7 +458,7 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir)
            "skipped (already had bookings or clients)\n",
            clients, bookings, skipped);
     printf("demo logins (password %s):\n", DEMO_PASSWORD);
-    printf("  %-12s %-32s\n", "super_admin", "admin@ruzizi.demo");
+    printf("  %-12s %-32s\n", "super_admin", DEMO_ADMIN);
     for (i = 0; i < 2; i++) {
         const char *roles[] = {"manager", "staff"};
         for (int r = 0; r < 2; r++) {

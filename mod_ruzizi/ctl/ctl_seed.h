@@ -14,10 +14,13 @@
  * (ctl_seed_bookings, one unit of work per establishment). With upload_dir (RuziziUploadDir; may
  * be NULL), each demo establishment and demo unit without images then gets one generated image,
  * processed like an upload (renditions written under upload_dir), in a last unit of work audited
- * as image.create. Idempotent: a second run changes nothing. Prints one line counting the clients
- * and bookings added, then the demo logins, on stdout. Returns the exit code (0, or 1 on a store
- * or image failure). Later issues add their demo data here. */
-int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir);
+ * as image.create. Idempotent: a second run changes nothing. The demo accounts share a published
+ * password: on a store holding a super_admin other than the demo one (an operator's store),
+ * nothing is written and 1 is returned after a line on stderr, unless `force`. Otherwise prints
+ * one line counting the clients and bookings added, then the demo logins, on stdout. Returns the
+ * exit code (0, or 1 when refused or on a store or image failure). Later issues add their demo
+ * data here. */
+int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir, int force);
 
 /* ---- shared by the seed-demo files ---- */
 

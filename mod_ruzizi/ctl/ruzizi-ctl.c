@@ -149,11 +149,13 @@ static int cmd_seed_demo(ctl_t *c)
 {
     const char *upload_dir = NULL;
     rz_sess_t *s;
-    int i, rc;
+    int i, rc, force = 0;
 
     for (i = 0; i < c->argc; i++) {
         if (strcmp(c->argv[i], "--upload-dir") == 0 && i + 1 < c->argc && c->argv[i + 1][0]) {
             upload_dir = c->argv[++i];
+        } else if (strcmp(c->argv[i], "--force") == 0) {
+            force = 1;
         } else {
             return fail(EXIT_USAGE, "seed-demo: unexpected argument %s (try --help)", c->argv[i]);
         }
@@ -161,7 +163,7 @@ static int cmd_seed_demo(ctl_t *c)
     if ((rc = open_session(c, &s)) != 0) {
         return rc;
     }
-    return ctl_seed_demo(s, c->pool, upload_dir);
+    return ctl_seed_demo(s, c->pool, upload_dir, force);
 }
 
 static int cmd_verify_audit(ctl_t *c)
@@ -181,9 +183,10 @@ static const struct {
     {"create-admin", cmd_create_admin,
      "--email E --first-name F --last-name L [--force]; password on stdin"},
     {"seed-demo", cmd_seed_demo,
-     "[--upload-dir DIR] add demo establishments, a user of each role, units, clients, "
-     "bookings in every state around today and, with DIR (RuziziUploadDir), generated images "
-     "(idempotent)"},
+     "[--upload-dir DIR] [--force] add demo establishments, a user of each role (one shared, "
+     "published password), units, clients, bookings in every state around today and, with DIR "
+     "(RuziziUploadDir), generated images (idempotent); refused on a store with a super_admin "
+     "of its own unless --force"},
     {"verify-audit", cmd_verify_audit, "[--from-seq N] verify the audit hash chain"},
     {"genkey", cmd_genkey, "print a fresh RuziziJwtKeyFile line kid:key"},
     {"routes", cmd_routes, "print the route table as JSON lines"},

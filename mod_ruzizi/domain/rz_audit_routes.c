@@ -16,6 +16,7 @@
 #include "core/rz_json.h"
 #include "core/rz_query.h"
 #include "core/rz_text.h"
+#include "core/rz_userdoc.h"
 #include "http/rz_auth.h"
 #include "http/rz_response.h"
 
@@ -281,6 +282,28 @@ static rz_status_t object_establishment(rz_sess_t *s, const rz_cond_t *c, const 
     }
 }
 
+/* The establishment whose managers may read an object's history (*est NULL: super_admins only).
+ * A user is scoped by its current establishment, not by its trail: a user who moved to another
+ * establishment or became super_admin leaves the reach of its former managers. A user missing
+ * from the store (SPEC: users are never deleted; only a store edited outside the API) is
+ * chain-level. Other objects never change establishment: their trail tells it. */
+static rz_status_t scope_establishment(rz_sess_t *s, const char *entity, const char *id,
+                                       const rz_cond_t *c, const char **est)
+{
+    json_t *user;
+    rz_status_t st;
+
+    if (strcmp(entity, "user") != 0) {
+        return object_establishment(s, c, est);
+    }
+    *est = NULL;
+    st = rz_store_get(s, RZ_USERS, id, &user);
+    if (st == RZ_OK) {
+        *est = json_string_value(json_object_get(user, "establishmentId"));
+    }
+    return st == RZ_NOT_FOUND ? RZ_OK : st;
+}
+
 int rz_h_audit_entity(rz_req_t *rq)
 {
     const char *entity = rz_req_param(rq, 0), *id = rz_req_param(rq, 1), *est = NULL;
@@ -311,7 +334,7 @@ int rz_h_audit_entity(rz_req_t *rq)
         return not_found(rq); /* the trail has never heard of it */
     }
     if (is_manager(rq)) {
-        if ((st = object_establishment(s, c, &est)) != RZ_OK) {
+        if ((st = scope_establishment(s, entity, id, c, &est)) != RZ_OK) {
             return store_fail(rq, s, st);
         }
         if (!rz_auth_in_scope(rq, est)) {

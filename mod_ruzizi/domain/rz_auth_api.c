@@ -39,6 +39,19 @@ const char *rz_auth_password_field(rz_req_t *rq, rz_vctx_t *v, const char *field
     return json_string_value(val);
 }
 
+const char *rz_auth_email_field(rz_req_t *rq, rz_vctx_t *v)
+{
+    static const rz_field_t email = {.name = "email", .type = RZ_T_STRING, .flags = RZ_REQ};
+    json_t *val = json_object_get(rq->body, "email"), *out;
+
+    if (!val || json_is_null(val)) {
+        rz_v_fail(v, "email", "required");
+        return NULL;
+    }
+    out = rz_validate_value(v, &email, val, "email", RZ_V_CREATE);
+    return json_is_string(out) ? rz_text_fold(rq->pool, json_string_value(out)) : NULL;
+}
+
 /* Only the listed fields are accepted (an auth body has no server-owned fields). */
 static int only_fields(rz_vctx_t *v, const json_t *body, const char *const *names)
 {
@@ -169,7 +182,7 @@ int rz_h_auth_login(rz_req_t *rq)
 {
     static const char *const fields[] = {"email", "password", NULL};
     rz_srv_conf_t *sc = rz_config_server(rq->r->server);
-    const char *email_in, *password, *email, *hash, *thash;
+    const char *password, *email, *hash, *thash;
     json_t *user = NULL, *throttle = NULL;
     rz_cond_t c;
     rz_sess_t *s;
@@ -178,12 +191,11 @@ int rz_h_auth_login(rz_req_t *rq)
     int retry = 0, ok;
 
     rz_vctx_init(&v, rq->pool);
-    email_in = rz_auth_password_field(rq, &v, "email");
+    email = rz_auth_email_field(rq, &v);
     password = rz_auth_password_field(rq, &v, "password");
-    if (only_fields(&v, rq->body, fields) != 0 || !email_in || !password) {
+    if (only_fields(&v, rq->body, fields) != 0 || !email || !password) {
         return rz_respond_validation(rq->r, v.details);
     }
-    email = rz_text_fold(rq->pool, rz_text_trim(rq->pool, email_in));
     /* (9a): every attempt spends an email token; failed attempts spend an IP token */
     if (rz_auth_rate_limit(rq, RZ_RL_LOGIN_EMAIL, email) != 0) {
         return OK;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "core/rz_bkinput.h"
 #include "core/rz_stay.h"
 #include "core/rz_validate.h"
 #include "domain/rz_bookings.h"
@@ -18,31 +19,6 @@ typedef struct {
     rz_est_clock_t clock;
     rz_mode_t mode;
 } rz_bk_unit_t;
-
-/* Step (9) of POST /api/bookings (public_route 0) or POST /api/public/bookings (1): types,
- * unknown fields, server-owned fields dropped, then the cross-field rules: checkIn required except
- * for a walk-in, which must not send it; a contact (public: clientInfo.phone required; back office:
- * email or phone); additionalGuests <= numberOfGuests - 1. Defaults: bookingType onsite,
- * initialStatus confirmed, marketingOptIn false, additionalGuests [] with isMinor false, every
- * clientInfo member present (null when absent). Phones read national numbers in v->country.
- * Returns the normalised input (owned by v->pool) or NULL with details in v. */
-json_t *rz_bk_validate_create(rz_vctx_t *v, const json_t *body, int public_route);
-
-/* Step (9) of PATCH /api/bookings/{id}: the body alone in PATCH mode. Returns the normalised
- * patch or NULL with details in v. */
-json_t *rz_bk_check_patch(rz_vctx_t *v, const json_t *body);
-
-/* A stored booking merged with a PATCH (rz_bk_writable + the patch), validated as a whole:
- * required fields, the contact rule (email or phone) and additionalGuests <= numberOfGuests - 1;
- * clientInfo completed with nulls. Returns the normalised fields or NULL with details in v. */
-json_t *rz_bk_validate_merged(rz_vctx_t *v, const json_t *merged);
-
-/* checkInDate of a stored booking as days since 1970-01-01 (0 when malformed). */
-int64_t rz_bk_day(const json_t *b);
-
-/* The writable fields of a stored booking, as the input of a merge patch (clientInfo members
- * that are null left out). Owned by `p`. */
-json_t *rz_bk_writable(apr_pool_t *p, const json_t *b);
 
 /* The country of the establishment of the body's establishmentId, or of its accommodationId's
  * unit, read before validation so national phone numbers normalise right; "BI" when neither is
@@ -80,12 +56,6 @@ const char *rz_bk_base_url(rz_req_t *rq);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" of now, in rq->pool. */
 const char *rz_bk_now(rz_req_t *rq);
-
-/* The stored string member `key` of `doc`, or NULL. */
-static inline const char *rz_bk_str(const json_t *doc, const char *key)
-{
-    return json_string_value(json_object_get(doc, key));
-}
 
 /* 1 when `s` is one of `list` (NULL-terminated); NULL s -> 0. */
 static inline int rz_bk_in_list(const char *const *list, const char *s)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <vips/vips.h>
+#include <webp/mux.h>
 
 const char *const rz_img_sizes[RZ_IMG_NSIZES] = {"small", "medium", "large", "full"};
 
@@ -101,7 +102,7 @@ int rz_image_check_header(apr_pool_t *p, const char *mime, const char *buf, apr_
 {
     img_fmt_t want = declared(mime), got = sniff((const unsigned char *)buf, len);
     VipsImage *img;
-    long w, h;
+    long w, h, bpp;
 
     if (len == 0) {
         *why = "The image is empty";
@@ -123,6 +124,8 @@ int rz_image_check_header(apr_pool_t *p, const char *mime, const char *buf, apr_
     }
     w = vips_image_get_width(img);
     h = vips_image_get_height(img);
+    /* what one pixel takes once decoded: a 16-bit RGB PNG takes 6 bytes, an 8-bit RGB JPEG 3 */
+    bpp = (long)vips_image_get_bands(img) * (long)vips_format_sizeof(vips_image_get_format(img));
     VIPS_UNREF(img);
     if (w < RZ_IMG_MIN_SIDE || h < RZ_IMG_MIN_SIDE) {
         *why = apr_psprintf(p, "The image is %ldx%ld: each side must be at least %d pixels", w, h,
@@ -133,30 +136,102 @@ int rz_image_check_header(apr_pool_t *p, const char *mime, const char *buf, apr_
         *why = apr_psprintf(p, "The image is %ldx%ld: at most 40 megapixels are accepted", w, h);
         return -1;
     }
+    if (bpp <= 0 || w * h > RZ_IMG_MAX_DECODED_BYTES / bpp) {
+        *why = apr_psprintf(p,
+                            "The image is %ldx%ld with %ld bytes per pixel: at most %ld MB of "
+                            "decoded pixels are accepted",
+                            w, h, bpp, RZ_IMG_MAX_DECODED_BYTES / 1000000L);
+        return -1;
+    }
     return 0;
 }
 
-/* Encodes one rendition of the decoded, upright image `src` into out (bytes copied into p). */
+/* Removes every metadata field of img (EXIF with its GPS position, camera and author, XMP, IPTC,
+ * ICC profile, loader notes): the WebP saver of libvips 8.14 ignores "strip" and would write
+ * EXIF and XMP chunks. What the pixels need (size, bands, format, interpretation) is the image's
+ * header, not metadata, and stays. */
+static void strip_metadata(VipsImage *img)
+{
+    gchar **names = vips_image_get_fields(img);
+    int i;
+
+    for (i = 0; names && names[i]; i++) {
+        vips_image_remove(img, names[i]);
+    }
+    g_strfreev(names);
+}
+
+/* Scales the upright image `src` to rendition i: `full` fits inside its box and is never
+ * upscaled, the others are centred cover crops of exactly their box. With `to_srgb` the embedded
+ * colour profile is applied, so the colours stay right once the profile is stripped. */
+static int scale(VipsImage *src, int i, int to_srgb, VipsImage **t)
+{
+    int full = i == RZ_IMG_NSIZES - 1;
+    VipsSize size = full ? VIPS_SIZE_DOWN : VIPS_SIZE_BOTH;
+    VipsInteresting crop = full ? VIPS_INTERESTING_NONE : VIPS_INTERESTING_CENTRE;
+
+    if (to_srgb) {
+        return vips_thumbnail_image(src, t, box_w[i], "height", box_h[i], "size", size, "crop",
+                                    crop, "no_rotate", TRUE, "export_profile", "srgb", NULL);
+    }
+    return vips_thumbnail_image(src, t, box_w[i], "height", box_h[i], "size", size, "crop", crop,
+                                "no_rotate", TRUE, NULL);
+}
+
+/* Copies WebP bytes into out (in p) without their EXIF, XMP and ICCP chunks: the WebP saver of
+ * libvips 8.14 ignores "strip" and rebuilds an EXIF block (resolution, dimensions) even for an
+ * image without metadata. libwebpmux rewrites the container (VP8X flags included). */
+static int copy_without_metadata(apr_pool_t *p, const void *webp, size_t n, rz_rendition_t *out)
+{
+    static const char *const chunks[] = {"EXIF", "XMP ", "ICCP"};
+    WebPData in = {webp, n}, assembled = {NULL, 0};
+    WebPMux *mux = WebPMuxCreate(&in, 0);
+    WebPMuxError err = mux ? WEBP_MUX_OK : WEBP_MUX_BAD_DATA;
+    size_t i;
+
+    for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]) && err == WEBP_MUX_OK; i++) {
+        err = WebPMuxDeleteChunk(mux, chunks[i]);
+        err = err == WEBP_MUX_NOT_FOUND ? WEBP_MUX_OK : err;
+    }
+    if (err == WEBP_MUX_OK) {
+        err = WebPMuxAssemble(mux, &assembled);
+    }
+    if (err == WEBP_MUX_OK) {
+        out->data = apr_pmemdup(p, assembled.bytes, assembled.size);
+        out->len = assembled.size;
+    }
+    WebPDataClear(&assembled);
+    WebPMuxDelete(mux);
+    return err == WEBP_MUX_OK ? 0 : -1;
+}
+
+/* Encodes one rendition of the decoded, upright image `src` into out (bytes copied into p),
+ * without any metadata. */
 static int render(apr_pool_t *p, VipsImage *src, int i, rz_rendition_t *out)
 {
     VipsImage *t = NULL;
     void *webp = NULL;
     size_t n = 0;
-    int rc;
+    int rc = -1;
 
-    if (i == RZ_IMG_NSIZES - 1) { /* full: inside the box, never upscaled */
-        rc = vips_thumbnail_image(src, &t, box_w[i], "height", box_h[i], "size", VIPS_SIZE_DOWN,
-                                  "no_rotate", TRUE, NULL);
-    } else { /* centred cover crop of exactly the box */
-        rc = vips_thumbnail_image(src, &t, box_w[i], "height", box_h[i], "crop",
-                                  VIPS_INTERESTING_CENTRE, "no_rotate", TRUE, NULL);
+    if (vips_image_get_typeof(src, VIPS_META_ICC_NAME)) {
+        rc = scale(src, i, 1, &t);
+        if (rc != 0) { /* a profile lcms cannot use: the pixels as they are */
+            vips_error_clear();
+            VIPS_UNREF(t);
+        }
+    }
+    if (rc != 0) {
+        rc = scale(src, i, 0, &t);
     }
     if (rc == 0) {
+        strip_metadata(t);
         rc = vips_webpsave_buffer(t, &webp, &n, "Q", quality[i], "strip", TRUE, NULL);
     }
     if (rc == 0) {
-        out->data = apr_pmemdup(p, webp, n);
-        out->len = n;
+        rc = copy_without_metadata(p, webp, n, out);
+    }
+    if (rc == 0) {
         out->width = vips_image_get_width(t);
         out->height = vips_image_get_height(t);
     }
@@ -180,7 +255,7 @@ int rz_image_process(apr_pool_t *p, const char *mime, const char *buf, apr_size_
     if (!mem) {
         goto done;
     }
-    /* (3) EXIF orientation applied (and its tag removed); the savers strip the rest */
+    /* (3) EXIF orientation applied (and its tag removed); render() removes the rest */
     if (vips_autorot(mem, &up, NULL) != 0) {
         goto done;
     }

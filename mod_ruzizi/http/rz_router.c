@@ -1,4 +1,4 @@
-/* rz_router.c: route matching (literal beats {id}, 404/405 + Allow) and the SPEC 2.3 request
+/* rz_router.c: the route lookup over rz_routes (core/rz_route_match) and the SPEC 2.3 request
  * pipeline. */
 #include "http/rz_router.h"
 
@@ -19,98 +19,14 @@
 
 #define RZ_NOTE_PATH_404 "rz-path-404"
 
-/* Splits "/api/a/b" into segments (in a copy). Returns the count, or -1 if too many. */
-static int split_path(apr_pool_t *p, const char *path, const char **segs)
-{
-    char *copy = apr_pstrdup(p, path), *tok, *state = NULL;
-    int n = 0;
-
-    for (tok = apr_strtok(copy, "/", &state); tok; tok = apr_strtok(NULL, "/", &state)) {
-        if (n == RZ_MAX_SEGMENTS) {
-            return -1;
-        }
-        segs[n++] = tok;
-    }
-    return n;
-}
-
-/* Matches one pattern against segments. Returns a specificity score (a bit per literal segment,
- * most significant first) + 1, or 0 when it does not match. */
-static unsigned long match_pattern(apr_pool_t *p, const char *pattern, const char **segs, int nsegs)
-{
-    const char *psegs[RZ_MAX_SEGMENTS];
-    int n = split_path(p, pattern, psegs), i;
-    unsigned long score = 0;
-
-    if (n != nsegs) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
-        int is_param = psegs[i][0] == '{';
-        if (!is_param && strcmp(psegs[i], segs[i]) != 0) {
-            return 0;
-        }
-        score = (score << 1) | (is_param ? 0u : 1u);
-    }
-    return score + 1;
-}
-
 const rz_route_t *rz_router_match(apr_pool_t *p, const char *method, const char *path,
                                   const char **params, int *nparams, int *status,
                                   const char **allow)
 {
-    const char *segs[RZ_MAX_SEGMENTS];
-    int nsegs = split_path(p, path, segs), i, best = -1;
-    unsigned long best_score = 0;
-    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    const rz_route_t *found = NULL;
-    const char *methods = NULL;
+    const rz_route_table_t t = RZ_ROUTE_TABLE(rz_routes, rz_routes_count, rz_route_t);
+    int i = rz_route_match(p, &t, method, path, params, nparams, status, allow);
 
-    *nparams = 0;
-    *status = HTTP_NOT_FOUND;
-    *allow = NULL;
-    if (nsegs < 0) {
-        return NULL;
-    }
-    for (i = 0; i < rz_routes_count; i++) {
-        unsigned long sc = match_pattern(p, rz_routes[i].pattern, segs, nsegs);
-        if (sc > best_score) {
-            best_score = sc;
-            best = i;
-        }
-    }
-    if (best < 0) {
-        return NULL;
-    }
-    for (i = 0; i < rz_routes_count; i++) {
-        const rz_route_t *rt = &rz_routes[i];
-        if (strcmp(rt->pattern, rz_routes[best].pattern) != 0) {
-            continue;
-        }
-        methods = methods ? apr_pstrcat(p, methods, ", ", rt->method, NULL) : rt->method;
-        if (strcmp(rt->method, "GET") == 0) {
-            methods = apr_pstrcat(p, methods, ", HEAD", NULL);
-        }
-        if (strcmp(rt->method, m) == 0) {
-            found = rt;
-        }
-    }
-    if (!found) {
-        *status = HTTP_METHOD_NOT_ALLOWED;
-        *allow = methods;
-        return NULL;
-    }
-    {
-        const char *psegs[RZ_MAX_SEGMENTS];
-        int n = split_path(p, found->pattern, psegs);
-        for (i = 0; i < n; i++) {
-            if (psegs[i][0] == '{') {
-                params[(*nparams)++] = segs[i];
-            }
-        }
-    }
-    *status = HTTP_OK;
-    return found;
+    return i < 0 ? NULL : &rz_routes[i];
 }
 
 /* CORS preflight (SPEC 8.4): 204; the CORS headers only for an allowed Origin. */
@@ -339,53 +255,6 @@ int rz_router_handle(request_rec *r)
     rc = parse_query(rq) != 0 ? OK : rq->route->handler(rq);
     rz_idem_end(rq);
     return rc;
-}
-
-/* Returns 1 when the segment, with %2e/%2E decoded, is "." or "..". */
-static int dot_segment(const char *seg, size_t n)
-{
-    char buf[8];
-    size_t i = 0, j = 0;
-
-    while (i < n && j < sizeof(buf) - 1) {
-        if (seg[i] == '%' && i + 2 < n && seg[i + 1] == '2'
-            && (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
-            buf[j++] = '.';
-            i += 3;
-        } else {
-            buf[j++] = seg[i++];
-        }
-    }
-    if (i < n) {
-        return 0;
-    }
-    buf[j] = '\0';
-    return strcmp(buf, ".") == 0 || strcmp(buf, "..") == 0;
-}
-
-int rz_router_raw_path_rejected(const char *path)
-{
-    const char *seg, *slash;
-
-    if (!path || strcmp(path, "/api") == 0) {
-        return 0;
-    }
-    if (path[strlen(path) - 1] == '/' || strstr(path, "//")) {
-        return 1;
-    }
-    if (ap_strcasestr(path, "%2f") || strstr(path, "%00")) {
-        return 1;
-    }
-    for (seg = path + 1; *seg; seg = slash + 1) {
-        slash = strchr(seg, '/');
-        if (dot_segment(seg, slash ? (size_t)(slash - seg) : strlen(seg))) {
-            return 1;
-        }
-        if (!slash) {
-            break;
-        }
-    }
-    return 0;
 }
 
 void rz_router_reject_raw_path(request_rec *r)

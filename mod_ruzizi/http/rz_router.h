@@ -5,6 +5,7 @@
 
 #include "httpd.h"
 
+#include "core/rz_route_match.h"
 #include "http/rz_request.h"
 #include "http/rz_route_spec.h"
 
@@ -23,12 +24,9 @@ struct rz_route_t {
 extern const rz_route_t rz_routes[];
 extern const int rz_routes_count;
 
-#define RZ_MAX_SEGMENTS 12
-
-/* Finds the route for (method, path). Returns the route, or NULL with *status set to 404 (no
- * pattern matches the path) or 405 (the path's best pattern has no such method; *allow is then
- * "GET, HEAD, POST" style, allocated in p). HEAD matches GET routes. Path params ({id} values) go
- * to params[] in order (at most RZ_MAX_SEGMENTS), *nparams gets their count. */
+/* Finds the route for (method, path) in rz_routes (rz_route_match): the route, or NULL with
+ * *status 404 or 405 (*allow then "GET, HEAD, POST" style, allocated in p). Path params ({id}
+ * values) go to params[] in order (at most RZ_MAX_SEGMENTS), *nparams gets their count. */
 const rz_route_t *rz_router_match(apr_pool_t *p, const char *method, const char *path,
                                   const char **params, int *nparams, int *status,
                                   const char **allow);
@@ -37,11 +35,6 @@ const rz_route_t *rz_router_match(apr_pool_t *p, const char *method, const char 
  * preflight, authentication, media type, size, JSON, query, then the route's handler. Always
  * writes a response and returns OK (never an HTTP_* code, which would make httpd send HTML). */
 int rz_router_handle(request_rec *r);
-
-/* SPEC 2.1 raw-path rules, checked on the still-encoded path (r->parsed_uri.path) in
- * post_read_request: a trailing slash, an empty segment, a "."/".." segment (also %2e-encoded),
- * %2F or %00 -> 1 (reject with 404). "/api" itself -> 0. */
-int rz_router_raw_path_rejected(const char *path);
 
 /* Marks the request for a JSON 404 and rewrites its path so httpd's own checks let it through to
  * the handler. Call from post_read_request only. */

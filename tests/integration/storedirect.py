@@ -93,6 +93,22 @@ def get(server, coll, doc_id):
     return _from_mongo(doc) if doc else None
 
 
+def delete(server, coll, doc_id):
+    """Deletes one document behind the API's back; returns 1 when it existed, else 0."""
+    if server.backend == "sqlite":
+        db = sqlite3.connect(_sqlite_path(server), timeout=10)
+        try:
+            with db:
+                return db.execute(f'DELETE FROM "{coll}" WHERE id = ?', (doc_id,)).rowcount
+        finally:
+            db.close()
+    client, db = _mongo_db(server)
+    try:
+        return db[coll].delete_one({"_id": doc_id}).deleted_count
+    finally:
+        client.close()
+
+
 def set_field_where(server, coll, field, value, new_field, new_value):
     """Sets top-level `new_field` to `new_value` on the document(s) whose top-level `field` equals
     `value`, behind the API's back. Returns the number of documents changed."""

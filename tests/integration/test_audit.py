@@ -315,3 +315,39 @@ def test_tampered_entry_is_detected(start_server):
     storedirect.set_field_where(srv, "audit", "seq", 5, "prevHash", "f" * 64)
     v = assert_ok(srv.get("/api/audit/verify", headers=w.admin, params={"fromSeq": "4"}))
     assert (v["valid"], v["firstInvalidSeq"], v["reason"]) == (False, 5, "link")
+
+
+# ---- a user's history follows the user (issue 9 §5) -------------------------------------------
+
+def test_user_history_is_scoped_by_the_users_current_establishment(start_server):
+    """GET /api/audit/entity/user/{id} for a manager is scoped by the user's establishment now,
+    not by the newest audit entry that names one: once a staff member of A is moved to B, A's
+    manager gets 404 and B's reads the whole history; once promoted to super_admin (whose entry
+    names no establishment), no manager reads it."""
+    from test_users import World as UsersWorld  # establishments and users made through the API
+    srv = start_server()
+    w = UsersWorld(srv)
+    path = f"/api/audit/entity/user/{w.st_a}"
+    assert [e["action"] for e in assert_ok(srv.get(path, headers=w.h("mgr_a")))] == \
+        ["user.create"]
+    assert_error(srv.get(path, headers=w.h("mgr_b")), 404, "NOT_FOUND")
+
+    assert_ok(srv.patch(f"/api/users/{w.st_a}", json={"establishmentId": w.b}, headers=w.sa))
+    assert_error(srv.get(path, headers=w.h("mgr_a")), 404, "NOT_FOUND")
+    moved = assert_ok(srv.get(path, headers=w.h("mgr_b")))
+    assert [e["action"] for e in moved] == ["user.create", "user.update"]
+    assert moved[0]["establishmentId"] == w.a  # the history itself is unchanged
+
+    assert_ok(srv.patch(f"/api/users/{w.st_b}", json={"role": "super_admin", "establishmentId": None},
+                        headers=w.sa))
+    path = f"/api/audit/entity/user/{w.st_b}"
+    for mgr in ("mgr_a", "mgr_b"):
+        assert_error(srv.get(path, headers=w.h(mgr)), 404, "NOT_FOUND")
+    assert [e["action"] for e in assert_ok(srv.get(path, headers=w.sa))] == \
+        ["user.create", "user.update"]
+    # a user the store no longer holds (never through the API) is super_admin-only
+    ghost = w.create_user("ghost@example.com", "staff", w.a)
+    storedirect.delete(srv, "users", ghost)
+    assert_error(srv.get(f"/api/audit/entity/user/{ghost}", headers=w.h("mgr_a")), 404,
+                 "NOT_FOUND")
+    assert assert_ok(srv.get(f"/api/audit/entity/user/{ghost}", headers=w.sa))

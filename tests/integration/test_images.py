@@ -333,3 +333,114 @@ def test_without_upload_dir_503(start_server, pics):
     assert_error(w.upload(pics["png"], "image/png"), 503, "STORE_UNAVAILABLE")
     assert "RZ00701" in srv.error_log.read_text()
     assert not (srv.dir / "uploads").exists()
+
+
+# ---- security review (issue 9 §5): metadata, decoded size ------------------------------------
+
+def _ifd_entry(tag, kind, count, value):
+    return struct.pack(">HHI", tag, kind, count) + value
+
+
+def exif_with_gps():
+    """An EXIF APP1 payload naming a camera (Make), an author (Artist) and a GPS latitude."""
+    make, artist = b"Canon\0", b"Jane Doe\0"
+    ifd0_size = 2 + 3 * 12 + 4
+    make_off = 8 + ifd0_size
+    artist_off = make_off + len(make)
+    gps_off = artist_off + len(artist)
+    ifd0 = (struct.pack(">H", 3) + _ifd_entry(0x010F, 2, len(make), struct.pack(">I", make_off))
+            + _ifd_entry(0x013B, 2, len(artist), struct.pack(">I", artist_off))
+            + _ifd_entry(0x8825, 4, 1, struct.pack(">I", gps_off)) + struct.pack(">I", 0))
+    lat_off = gps_off + 2 + 2 * 12 + 4
+    gps = (struct.pack(">H", 2) + _ifd_entry(0x0001, 2, 2, b"S\0\0\0")
+           + _ifd_entry(0x0002, 5, 3, struct.pack(">I", lat_off)) + struct.pack(">I", 0))
+    lat = struct.pack(">IIIIII", 3, 1, 23, 1, 1269, 100)
+    return b"Exif\0\0MM\0\x2a" + struct.pack(">I", 8) + ifd0 + make + artist + gps + lat
+
+
+XMP = (b'http://ns.adobe.com/xap/1.0/\0<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+       b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+       b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+       b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>Jane Doe'
+       b'</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>'
+       b'<?xpacket end="w"?>')
+
+
+def jpeg_with_metadata():
+    """A 400x300 JPEG with a Display P3 ICC profile (vips), EXIF (camera, author, GPS) and XMP
+    (dc:creator) segments; vipsheader confirms libvips reads all three."""
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d) / "in.png", Path(d) / "p3.jpg"
+        src.write_bytes(png_bytes(400, 300))
+        subprocess.run(["vips", "copy", str(src), f"{dst}[profile=p3]"], check=True,
+                       capture_output=True)
+        jpeg = dst.read_bytes()
+        def app1(payload):
+            return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+        data = jpeg[:2] + app1(exif_with_gps()) + app1(XMP) + jpeg[2:]
+        dst.write_bytes(data)
+        fields = subprocess.run(["vipsheader", "-a", str(dst)], check=True, capture_output=True,
+                                text=True).stdout
+    for needle in ("exif-ifd3-GPSLatitude", "exif-ifd0-Artist", "xmp-data", "icc-profile-data"):
+        assert needle in fields, fields
+    return data
+
+
+def riff_chunks(data):
+    """The chunk ids of a WebP file (RIFF), in order, and the VP8X flags byte (0 without VP8X)."""
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    assert struct.unpack("<I", data[4:8])[0] == len(data) - 8
+    chunks, flags, i = [], 0, 12
+    while i < len(data):
+        kind, n = data[i:i + 4], struct.unpack("<I", data[i + 4:i + 8])[0]
+        assert i + 8 + n <= len(data), "chunk past the end"
+        if kind == b"VP8X":
+            flags = data[i + 8]
+        chunks.append(kind)
+        i += 8 + n + (n & 1)
+    return chunks, flags
+
+
+def test_renditions_carry_no_metadata(world):
+    """EXIF (GPS, camera, author), XMP and the ICC profile of an upload reach none of the four
+    WebP renditions, served or on disk: no EXIF, XMP or ICCP chunk, no VP8X flag for them."""
+    s = world.server
+    img = assert_ok(world.upload(jpeg_with_metadata(), query=f"?accommodationId={world.acc_a}"),
+                    201)
+    assert (img["width"], img["height"]) == (400, 300)
+    for size in list(SIZES) + ["full"]:
+        data = s.get(f"/api/images/{img['id']}/{size}").content
+        assert data == (s.dir / "uploads" / world.a / img["id"] / f"{size}.webp").read_bytes()
+        chunks, flags = riff_chunks(data)
+        assert not {b"EXIF", b"XMP ", b"ICCP"} & set(chunks), (size, chunks)
+        assert flags & 0x2C == 0, (size, hex(flags))  # VP8X: ICC 0x20, EXIF 0x08, XMP 0x04
+        assert b"Jane Doe" not in data and b"Canon" not in data
+
+
+def header_only_png(w, h, depth, color, bytes_per_pixel):
+    """A PNG whose header says w x h (two zero rows of data follow): libvips reads its header, a
+    full decode would fail on the missing rows."""
+    return png_bytes(w, h, depth=depth, color=color, rows=(b"\0" * (1 + w * bytes_per_pixel)) * 2)
+
+
+def test_decoded_size_cap_from_the_header(world):
+    """SPEC 8.3 + issue 9: width x height x bytes per pixel is capped at 160 MB before any pixel
+    is decoded. A 39.6 MP 16-bit RGB PNG (6 bytes per pixel, 237 MB; 72 s and 420 MB of one child
+    before) -> 400 INVALID_IMAGE naming the cap; 26.6 MP of the same kind (160 MB) passes the
+    header check (and then fails its decode: its rows are missing)."""
+    s = world.server
+    before_ids, before_files = image_ids(s), uploads(s)
+    r = world.upload(header_only_png(7000, 5657, 16, 2, 6), "image/png",
+                     query=f"?accommodationId={world.acc_a}")
+    assert_error(r, 400, "INVALID_IMAGE")
+    assert r.json()["error"]["message"] == ("The image is 7000x5657 with 6 bytes per pixel: at most "
+                                            "160 MB of decoded pixels are accepted")
+    r = world.upload(header_only_png(5200, 5128, 16, 2, 6), "image/png",
+                     query=f"?accommodationId={world.acc_a}")
+    assert_error(r, 400, "INVALID_IMAGE")
+    assert r.json()["error"]["message"] == "The image cannot be decoded"
+    # 8-bit RGBA at the 40 MP limit is 160 MB: the size cap does not refuse it either
+    r = world.upload(header_only_png(8000, 5000, 8, 6, 4), "image/png",
+                     query=f"?accommodationId={world.acc_a}")
+    assert r.json()["error"]["message"] == "The image cannot be decoded"
+    assert image_ids(s) == before_ids and uploads(s) == before_files

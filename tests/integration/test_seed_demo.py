@@ -298,3 +298,63 @@ def test_seed_demo_bookings_fill_the_back_office(start_server):
     assert re.search(r"^demo clients and bookings: 0 clients and 0 bookings added", out, re.M), out
     assert len(listing(srv, admin, "/api/bookings")) == len(every)
     assert len(listing(srv, admin, "/api/clients")) == n_clients
+
+
+# ---- a store with a super_admin of its own (issue 9 §5) --------------------------------------
+
+def test_seed_demo_refuses_a_store_with_its_own_super_admin(start_server):
+    """The demo super_admin has a published password: on a store whose own super_admin exists,
+    seed-demo adds nothing and prints no login unless --force; then the logins are printed and
+    work."""
+    srv = start_server()
+    identity.create_admin(srv, "owner@hotel.example", "owner-pass-123")
+    uploads = upload_dir(srv)
+    p = harness.run_ctl(srv.store_uri, "seed-demo", "--upload-dir", str(uploads), check=False)
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert "super_admin of its own" in p.stderr and "--force" in p.stderr
+    assert p.stdout == ""  # no demo login, no password
+    owner = identity.bearer(identity.login(srv, "owner@hotel.example", "owner-pass-123")
+                            ["tokens"]["accessToken"])
+    assert assert_ok(srv.get("/api/establishments", headers=owner)) == []
+    assert [u["email"] for u in assert_ok(srv.get("/api/users", headers=owner))] == \
+        ["owner@hotel.example"]
+    assert not list(uploads.rglob("*.webp"))
+
+    out = seed_forced(srv)
+    password = re.search(r"password (\S+)\)", out).group(1)
+    assert "admin@ruzizi.demo" in out
+    assert identity.login(srv, "admin@ruzizi.demo", password)["user"]["role"] == "super_admin"
+    assert len(assert_ok(srv.get("/api/establishments", headers=owner))) == 2
+    # forced once, the store still has a super_admin of its own: a plain run is refused again
+    p = harness.run_ctl(srv.store_uri, "seed-demo", check=False)
+    assert p.returncode == 1 and p.stdout == ""
+
+
+def seed_forced(srv):
+    """seed-demo --force with the server's upload directory (files handed back when root)."""
+    uploads = upload_dir(srv)
+    out = harness.run_ctl(srv.store_uri, "seed-demo", "--force", "--upload-dir",
+                          str(uploads)).stdout
+    if srv.store_uri.startswith("sqlite:"):
+        harness.chown_to_run_user(srv.dir / "data")
+    harness.chown_to_run_user(uploads)
+    return out
+
+
+def test_seed_demo_reruns_on_its_own_demo_store(start_server):
+    """scripts/dev-up runs seed-demo on every start: on the demo store it made (whose only
+    super_admin is the demo one) a second run succeeds, prints the logins and adds nothing; an
+    inactive own super_admin still counts as the store's own."""
+    srv = start_server()
+    first = seed(srv)
+    second = seed(srv)
+    assert re.search(r"^demo logins \(password ", second, re.M), second
+    assert re.findall(r"^\s+super_admin\s+(\S+)", second, re.M) == ["admin@ruzizi.demo"]
+    assert "0 clients and 0 bookings added" in second and first != second
+    password = re.search(r"password (\S+)\)", second).group(1)
+    admin = identity.bearer(identity.login(srv, "admin@ruzizi.demo", password)["tokens"]
+                            ["accessToken"])
+    own = identity.create_admin(srv, "own@hotel.example", "own-pass-1234", force=True)
+    assert_ok(srv.post(f"/api/users/{own}/deactivate", headers=admin, json={}))
+    p = harness.run_ctl(srv.store_uri, "seed-demo", check=False)
+    assert p.returncode == 1 and p.stdout == ""

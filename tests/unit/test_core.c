@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, ratelimit_suite());
     srunner_add_suite(sr, pricing_suite());
+    srunner_add_suite(sr, route_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -13,5 +13,6 @@ Suite *auth_suite(void);     /* test_auth.c: JWT keys/sign/verify, argon2id, pol
 Suite *
 ratelimit_suite(void);      /* test_ratelimit.c: token buckets, client keys, hash cap, processes */
 Suite *pricing_suite(void); /* test_pricing.c: stays, limits, window, SPEC 6.3 quotes, codes */
+Suite *route_suite(void);   /* test_route.c: route matching over a table, raw-path rules */
 
 #endif
