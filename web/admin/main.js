@@ -2,7 +2,7 @@
 import { html, render, useEffect, useState } from '../lib/html.js';
 import { errorText, initI18n, t, useLang } from '../lib/i18n.js';
 import { currentLocation, interceptLinks, matchPath, navigate, useLocation, withQuery } from '../lib/router.js';
-import { currentUser, onSessionLost, restoreSession } from '../lib/session.js';
+import { currentUser, onSessionLost, onUserChange, restoreSession } from '../lib/session.js';
 import { Loading, Message } from '../lib/ui.js';
 import { domainOf } from './nav.js';
 import { LoginPage } from './login.js';
@@ -59,6 +59,7 @@ function Authenticated({ loc }) {
     const [user, setUser] = useState(currentUser);
     const [error, setError] = useState(null);
     const [attempt, setAttempt] = useState(0);
+    useEffect(() => onUserChange(setUser), []); // the profile page changed the name shown in the header
     useEffect(() => {
         if (user) return;
         restoreSession().then((u) => (u ? setUser(u) : toLogin()), setError);

@@ -14,6 +14,13 @@ export const DOMAINS = [
     { id: 'bookings', href: '/admin/bookings', paths: ['/admin/bookings/*'], roles: ALL, load: () => import('./bookings/pages.js') },
     { id: 'calendar', href: '/admin/calendar', paths: ['/admin/calendar'], roles: ALL, load: () => import('./calendar/pages.js') },
     { id: 'clients', href: '/admin/clients', paths: ['/admin/clients/*'], roles: ALL, load: () => import('./clients/pages.js') },
+    { id: 'accommodations', href: '/admin/accommodations', paths: ['/admin/accommodations/*'], roles: ALL, load: () => import('./accommodations/pages.js') },
+    { id: 'housekeeping', href: '/admin/housekeeping', paths: ['/admin/housekeeping'], roles: ALL, load: () => import('./housekeeping/pages.js') },
+    { id: 'establishments', href: '/admin/establishments', paths: ['/admin/establishments/*'], roles: ALL, load: () => import('./establishments/pages.js') },
+    { id: 'users', href: '/admin/users', paths: ['/admin/users/*'], roles: ['super_admin', 'manager'], load: () => import('./users/pages.js') },
+    { id: 'notifications', href: '/admin/notifications', paths: ['/admin/notifications'], roles: ALL, load: () => import('./notifications/pages.js') },
+    { id: 'audit', href: '/admin/audit', paths: ['/admin/audit/*'], roles: ['super_admin', 'manager'], load: () => import('./audit/pages.js') },
+    { id: 'profile', href: '/admin/profile', paths: ['/admin/profile'], roles: ALL, load: () => import('./profile/pages.js') },
 ];
 
 /* The domain that owns `path`, or null. */

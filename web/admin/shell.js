@@ -1,10 +1,11 @@
-// web/admin/shell.js: the frame of every authenticated back-office page: header (user, language, logout) and the domain menu.
+// web/admin/shell.js: the frame of every authenticated back-office page: header (user, notifications bell, language, logout) and the domain menu.
 import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
 import { logout } from '../lib/session.js';
 import { LangSwitch } from '../lib/ui.js';
 import { DOMAINS } from './nav.js';
+import { Bell } from './notifications/bell.js';
 
 async function signOut() {
     await logout();
@@ -18,7 +19,8 @@ export function Shell({ user, current, children }) {
         <a class="skip-link" href="#main">${t('common.skipToContent')}</a>
         <header class="top-bar">
             <a class="brand" href="/admin/">Ruzizi</a>
-            <span class="admin-user" data-user-role=${user.role}>${user.firstName} ${user.lastName} · ${t(`role.${user.role}`)}</span>
+            <a class="admin-user" href="/admin/profile" data-user-role=${user.role}>${user.firstName} ${user.lastName} · ${t(`role.${user.role}`)}</a>
+            <${Bell} />
             <${LangSwitch} />
             <button type="button" data-action="logout" onClick=${signOut}>${t('shell.logout')}</button>
         </header>

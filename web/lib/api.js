@@ -68,6 +68,8 @@ async function parse(res) {
    or rejects with an ApiError.
    - get(path, query), post(path, body, {idempotencyKey}), patch(path, body), del(path); paths start
      after /api ('/public/availability'); query is an object (empty values are left out).
+   - upload(path, file, {query, idempotencyKey, headers}): POST of raw bytes (a File or Blob, sent with
+     its own type as Content-Type), as POST /api/images takes them.
    - A lost answer (network error, timeout) is tried again, twice, when repeating cannot do harm: GET,
      PATCH, and a POST that carries an Idempotency-Key (the server replays the first outcome).
    - 409 IDEMPOTENCY_IN_PROGRESS is waited out (Retry-After) and tried again with the same key.
@@ -75,18 +77,17 @@ async function parse(res) {
      lost()}: a 401 on a request that carried a token refreshes once and repeats the request; if the
      refresh fails or the repeat is refused too, lost() is called (back to the login page). */
 export function createClient(auth = null) {
-    async function send(method, path, { query, body, idempotencyKey } = {}) {
-        // URLSearchParams writes a space as "+", which the API takes literally (SPEC 2.1); a "+" of the
-        // value itself is already "%2B", so every "+" left is a space
-        const url = `/api${withQuery(path, query || {}).replace(/\+/g, '%20')}`;
+    async function send(method, path, { query, body, raw, extraHeaders, idempotencyKey } = {}) {
+        const url = `/api${withQuery(path, query || {})}`;
         const repeatable = method === 'GET' || method === 'PATCH' || (method === 'POST' && !!idempotencyKey);
-        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const payload = raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body);
         let networkTry = 0;
         let busyTry = 0;
         let refreshed = false;
         for (;;) {
-            const headers = { Accept: 'application/json' };
-            if (payload !== undefined) headers['Content-Type'] = 'application/json';
+            const headers = { Accept: 'application/json', ...extraHeaders };
+            if (raw !== undefined) headers['Content-Type'] = raw.type || 'application/octet-stream';
+            else if (payload !== undefined) headers['Content-Type'] = 'application/json';
             if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
             const token = auth ? auth.token() : null;
             if (token) headers.Authorization = `Bearer ${token}`;
@@ -123,6 +124,9 @@ export function createClient(auth = null) {
         post: (path, body = {}, opts = {}) => send('POST', path, { body, idempotencyKey: opts.idempotencyKey }),
         patch: (path, body) => send('PATCH', path, { body }),
         del: (path) => send('DELETE', path),
+        upload: (path, file, opts = {}) => send('POST', path, {
+            query: opts.query, raw: file, extraHeaders: opts.headers, idempotencyKey: opts.idempotencyKey,
+        }),
     };
 }
 

@@ -1,5 +1,5 @@
 // web/lib/forms.js: form helpers: labelled fields with their API error next to them, submit state, one Idempotency-Key per action.
-import { html, useId, useRef, useState } from './html.js';
+import { html, useId, useMemo, useRef, useState } from './html.js';
 import { ApiError, newIdempotencyKey } from './api.js';
 import { detailText, errorText } from './i18n.js';
 
@@ -25,16 +25,39 @@ export function compact(values) {
     return out;
 }
 
+/* A key holder {current} that mirrors its value in sessionStorage item `name` (memory only if name is
+   null or storage is refused). */
+function storedKey(name) {
+    let mem = null;
+    const storage = () => { try { return name ? window.sessionStorage : null; } catch (e) { return null; } };
+    const s = storage();
+    if (s) mem = s.getItem(name);
+    return {
+        get current() { return mem; },
+        set current(v) {
+            mem = v;
+            const st = storage();
+            if (!st) return;
+            try {
+                if (v) st.setItem(name, v);
+                else st.removeItem(name);
+            } catch (e) { /* kept in memory */ }
+        },
+    };
+}
+
 /* A hook for one form or action button. submit(event) runs `action(idempotencyKey)` once at a time
    (a double click sends nothing more) and returns { submit, busy, error, errors }, where errors are the
    field messages (fieldErrors) and error the ApiError (show it with <FormError>).
    With {keyed: true} the action gets an Idempotency-Key: the same key for every retry of the same
    action while the outcome is uncertain (no answer, 5xx, 429: the server may have done it, or stored
-   nothing), a new one after any definite answer. After a failure the first invalid field gets focus. */
-export function useSubmit(action, { keyed = false, aliases = {} } = {}) {
+   nothing), a new one after any definite answer. After a failure the first invalid field gets focus.
+   With {keyed: true, keyStorage: 'name'} the key is also kept in sessionStorage under that name, so a
+   reload of the page (same tab) retries the same action with the same key. */
+export function useSubmit(action, { keyed = false, aliases = {}, keyStorage = null } = {}) {
     const [state, setState] = useState({ busy: false, error: null, errors: {} });
     const running = useRef(false);
-    const key = useRef(null);
+    const key = useMemo(() => storedKey(keyStorage), [keyStorage]);
     async function submit(ev) {
         if (ev && ev.preventDefault) ev.preventDefault();
         if (running.current) return undefined;

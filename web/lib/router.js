@@ -26,13 +26,15 @@ export function navigate(to, { replace = false } = {}) {
 }
 
 /* A path with a query string built from an object; empty values are left out, so
-   withQuery('/admin/bookings', {q: 'RZ', page: 1, status: ''}) is '/admin/bookings?q=RZ&page=1'. */
+   withQuery('/admin/bookings', {q: 'RZ', page: 1, status: ''}) is '/admin/bookings?q=RZ&page=1'.
+   Spaces are written %20, never '+': the API takes '+' literally (SPEC 2.1), so '+257 79 00 00 00'
+   arrives as typed. */
 export function withQuery(path, params) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) {
         if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
     }
-    const s = q.toString();
+    const s = q.toString().replace(/\+/g, '%20'); // a literal '+' is already %2B here
     return s ? `${path}?${s}` : path;
 }
 

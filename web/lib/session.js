@@ -6,6 +6,7 @@ let accessToken = null;
 let user = null;
 let refreshing = null;
 let onLost = () => {};
+const userListeners = new Set();
 
 function storedRefresh() {
     try {
@@ -77,6 +78,18 @@ export function currentUser() {
     return user;
 }
 
+/* Replaces the logged-in user's record (after PATCH /api/auth/me) and tells every onUserChange listener. */
+export function setCurrentUser(u) {
+    user = u;
+    for (const fn of userListeners) fn(u);
+}
+
+/* Calls fn(user) whenever setCurrentUser changes the user; returns the function that stops it. */
+export function onUserChange(fn) {
+    userListeners.add(fn);
+    return () => userListeners.delete(fn);
+}
+
 /* Logs in; resolves to the user, or rejects with the API's ApiError (INVALID_CREDENTIALS, RATE_LIMITED...). */
 export async function login(email, password) {
     const body = {};
@@ -104,5 +117,23 @@ export async function logout() {
     } catch (e) {
         /* the tokens are forgotten anyway */
     }
+    forget();
+}
+
+/* Changes the caller's password (POST /api/auth/change-password, sent once: no Idempotency-Key, the
+   route refuses them). The API revokes every session and returns a new token pair, which this session
+   keeps, so the user stays logged in here. Rejects with the API's ApiError (400 with details). */
+export async function changePassword(currentPassword, newPassword) {
+    const body = {};
+    if (currentPassword) body.currentPassword = currentPassword;
+    if (newPassword) body.newPassword = newPassword;
+    const { data } = await api.post('/auth/change-password', body);
+    keep(data.tokens);
+}
+
+/* Ends every session of the user on every device (POST /api/auth/logout-all), this one included,
+   and forgets the tokens. Rejects with the ApiError if the server did not confirm it. */
+export async function logoutAll() {
+    await api.post('/auth/logout-all', {});
     forget();
 }
