@@ -7,7 +7,7 @@ import { navigate, withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { Loading, useTitle } from '../../lib/ui.js';
 import {
-    BOOKING_TYPES, PAYMENT_STATUSES, Pages, STATUSES, StatusBadge, personName, stayText, useEstablishment, useListPage,
+    BOOKING_TYPES, PAYMENT_STATUSES, Pages, STATUSES, StatusBadge, personName, stayText, useEstablishment, useRowsPage,
 } from './parts.js';
 
 const PATH = '/admin/bookings';
@@ -40,7 +40,7 @@ export function BookingListPage({ query, user }) {
     const asked = apiQuery(query);
     const key = withQuery(PATH, asked);
     const [form, setForm] = useState(() => formValues(query));
-    const state = useListPage('/bookings', asked, key);
+    const state = useRowsPage('/bookings', asked, key);
     const [units, setUnits] = useState([]);
     const scope = useEstablishment(user, '', { optional: true });
     useEffect(() => setForm(formValues(query)), [key]);

@@ -179,7 +179,7 @@ export function PersonItems({ info: p }) {
 /* A hook: the page of the list GET /api<path> with `query`, asked again whenever `key` changes, as
    {rows, pagination} once loaded, {error} after a failure, with `loading` while a request runs (the
    previous rows stay shown meanwhile). */
-export function useListPage(path, query, key) {
+export function useRowsPage(path, query, key) {
     const [state, setState] = useState({ loading: true });
     useEffect(() => {
         let live = true;

@@ -6,7 +6,7 @@ import { FormError } from '../../lib/forms.js';
 import { navigate, withQuery } from '../../lib/router.js';
 import { api } from '../../lib/session.js';
 import { Loading, Message, useTitle } from '../../lib/ui.js';
-import { Item, Pages, PersonItems, StatusBadge, personName, stayText, useEstablishment, useListPage, when } from '../bookings/parts.js';
+import { Item, Pages, PersonItems, StatusBadge, personName, stayText, useEstablishment, useRowsPage, when } from '../bookings/parts.js';
 import { ClientForm } from './form.js';
 
 /* The new-client page: the form, then the new client's page. */
@@ -94,7 +94,7 @@ export function ClientPage({ params, query, user }) {
 /* The client's bookings (GET /api/clients/{id}/bookings, newest stay first), page in the address. */
 function ClientBookings({ client, est, query }) {
     const page = query.get('page') || '1';
-    const state = useListPage(`/clients/${client.id}/bookings`, { page, limit: 10 }, `${client.id}/${page}`);
+    const state = useRowsPage(`/clients/${client.id}/bookings`, { page, limit: 10 }, `${client.id}/${page}`);
     let body;
     if (state.error) body = html`<${FormError} error=${state.error} />`;
     else if (!state.rows) body = html`<${Loading} />`;

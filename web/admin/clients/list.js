@@ -5,7 +5,7 @@ import { dateText, localDate, money } from '../../lib/format.js';
 import { Field, FormError, fieldErrors } from '../../lib/forms.js';
 import { navigate, withQuery } from '../../lib/router.js';
 import { Loading, useTitle } from '../../lib/ui.js';
-import { Pages, personName, useEstablishment, useListPage } from '../bookings/parts.js';
+import { Pages, personName, useEstablishment, useRowsPage } from '../bookings/parts.js';
 import { CLASSIFICATIONS } from './form.js';
 
 const PATH = '/admin/clients';
@@ -19,7 +19,7 @@ export function ClientListPage({ query, user }) {
     for (const p of [...FILTERS, 'page', 'limit']) if (query.get(p)) asked[p] = query.get(p);
     const key = withQuery(PATH, asked);
     const [form, setForm] = useState({});
-    const state = useListPage('/clients', asked, key);
+    const state = useRowsPage('/clients', asked, key);
     const scope = useEstablishment(user, '', { optional: true });
     useEffect(() => setForm(Object.fromEntries(FILTERS.map((f) => [f, query.get(f) || '']))), [key]);
     const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
