@@ -107,7 +107,8 @@ static rz_status_t seed_user(rz_sess_t *s, apr_pool_t *p, const char *email, con
     return ctl_seed_audit_create(s, p, "user", id, est, doc);
 }
 
-/* Demo units of the three pricing modes (SPEC 4.4), each with a season; %d is a year. */
+/* Demo units of the three pricing modes (SPEC 4.4), each with a season; %d is a year. The last one
+ * has no demo booking, so a search for tonight offers it. */
 static const char *const demo_units[DEMO_UNITS] = {
     "{\"name\":\"Suite Tanganyika\",\"type\":\"suite\",\"pricingMode\":\"nightly\","
     "\"description\":\"Suite avec vue sur le lac\",\"pricing\":{\"basePrice\":50000,"
@@ -124,6 +125,11 @@ static const char *const demo_units[DEMO_UNITS] = {
     "\"pricing\":{\"basePrice\":10000,\"minHours\":2,\"seasons\":[{\"name\":\"F\u00eates\","
     "\"from\":\"%d-12-24\",\"to\":\"%d-12-31\",\"price\":12000}]},"
     "\"capacity\":{\"maxGuests\":2,\"bathrooms\":1},\"amenities\":[\"wifi\"]}",
+    "{\"name\":\"Chambre Rusizi\",\"type\":\"standard_room\",\"pricingMode\":\"nightly\","
+    "\"description\":\"Chambre double c\u00f4t\u00e9 jardin\",\"pricing\":{\"basePrice\":35000,"
+    "\"seasons\":[{\"name\":\"Haute saison\",\"from\":\"%d-12-15\",\"to\":\"%d-01-05\","
+    "\"price\":45000}]},\"capacity\":{\"maxGuests\":2,\"bedrooms\":1,\"bathrooms\":1},"
+    "\"amenities\":[\"wifi\",\"ventilateur\"]}",
 };
 
 /* Inserts the demo units of establishment `est` whose names it does not hold yet; ids[i] gets the

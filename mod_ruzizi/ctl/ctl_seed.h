@@ -24,7 +24,8 @@ int ctl_seed_demo(rz_sess_t *s, apr_pool_t *p, const char *upload_dir, int force
 
 /* ---- shared by the seed-demo files ---- */
 
-#define DEMO_UNITS 3 /* demo units per establishment: nightly, monthly, hourly, in this order */
+/* demo units per establishment: nightly, monthly, hourly, a nightly one with no demo booking */
+#define DEMO_UNITS 4
 
 /* Appends the audit entry "<entity>.create" of document `doc` (as audited: no version or internal
  * keys) with actor system, inside the caller's unit of work (which names RZ_AUDIT_KEY). */

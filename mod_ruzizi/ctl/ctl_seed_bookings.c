@@ -87,7 +87,8 @@ static const demo_client_t demo_clients[2][NCLIENTS] = {
 /* ---- the demo bookings (SPEC 4.5, 5.1) --------------------------------------------------------
  */
 
-enum { U_NIGHTLY, U_MONTHLY, U_HOURLY }; /* the order of demo_units in ctl_seed.c */
+/* the order of demo_units in ctl_seed.c (the fourth unit gets no bookings) */
+enum { U_NIGHTLY, U_MONTHLY, U_HOURLY };
 
 #define WALKIN_TODAY (-999) /* day: the hourly walk-in of today, checkIn about now */
 

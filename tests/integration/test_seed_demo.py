@@ -46,17 +46,17 @@ def test_seed_demo_logins_work_and_it_is_idempotent(start_server):
     admin = identity.login(srv, "admin@ruzizi.demo", password)["tokens"]["accessToken"]
     before = assert_ok(srv.get("/api/audit/verify", headers=identity.bearer(admin)))
     images = assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))
-    assert len(images) == 8  # one per establishment and per unit
+    assert len(images) == 10  # one per establishment and per unit
     seed(srv)
-    assert len(assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))) == 8
+    assert len(assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))) == 10
     after = assert_ok(srv.get("/api/audit/verify", headers=identity.bearer(admin)))
     assert after["valid"] and after["headSeq"] == before["headSeq"]
     listed = assert_ok(srv.get("/api/establishments", headers=identity.bearer(admin)))
     assert len(listed) == 2
     units = assert_ok(srv.get("/api/accommodations?limit=100", headers=identity.bearer(admin)))
-    assert len(units) == 6  # three per establishment, not duplicated by the second run
+    assert len(units) == 8  # four per establishment, not duplicated by the second run
     assert sorted(u["pricingMode"] for u in units) == ["hourly"] * 2 + ["monthly"] * 2 + \
-        ["nightly"] * 2
+        ["nightly"] * 4
     assert all(u["pricing"]["seasons"] for u in units)
     assert {u["pricing"]["minHours"] for u in units if u["pricingMode"] == "hourly"} == {2}
 
@@ -66,10 +66,10 @@ def test_seed_demo_images_show_in_the_public_catalogue(start_server):
     seed(srv)
     ests = assert_ok(srv.get("/api/public/establishments?limit=100"))
     units = assert_ok(srv.get("/api/public/accommodations?limit=100"))
-    assert len(ests) == 2 and len(units) == 6
+    assert len(ests) == 2 and len(units) == 8
     refs = [r for owner in ests + units for r in owner["images"]]
-    assert len(refs) == 8 and all(len(owner["images"]) == 1 for owner in ests + units)
-    assert len({r["id"] for r in refs}) == 8
+    assert len(refs) == 10 and all(len(owner["images"]) == 1 for owner in ests + units)
+    assert len({r["id"] for r in refs}) == 10
     for ref in refs:
         assert ref["url"] == f"/api/images/{ref['id']}/full"
         resp = srv.get(ref["thumbnails"]["small"])
@@ -79,7 +79,7 @@ def test_seed_demo_images_show_in_the_public_catalogue(start_server):
     password = re.search(r"password (\S+)\)", seed(srv)).group(1)
     admin = identity.login(srv, "admin@ruzizi.demo", password)["tokens"]["accessToken"]
     images = assert_ok(srv.get("/api/images?limit=100", headers=identity.bearer(admin)))
-    assert len(images) == 8  # the second run added none
+    assert len(images) == 10  # the second run added none
     for img in images:
         assert img["sourceFilename"] == "demo.png" and img["uploadedBy"] is None
         assert img["mimeType"] == "image/png" and img["ownerId"] is None
@@ -287,6 +287,16 @@ def test_seed_demo_bookings_fill_the_back_office(start_server):
             b["bookingCode"]
         compared += 1
     assert compared >= 6 and len(clones) == 3
+
+    # the booking site's first search (tonight, one night, two guests) finds a room in each
+    # establishment: the free nightly demo unit, whatever the demo bookings hold
+    for e in listing(srv, admin, "/api/establishments"):
+        local_today = business_today(e)
+        query = urllib.parse.urlencode(dict(
+            establishmentId=e["id"], guests=2, checkIn=local_today.isoformat(),
+            checkOut=(local_today + dt.timedelta(days=1)).isoformat()))
+        offers = assert_ok(srv.get(f"/api/public/availability?{query}"))["offers"]
+        assert "Chambre Rusizi" in [o["accommodation"]["name"] for o in offers], (e["name"], offers)
 
     # the other establishment got its own; a second run adds nothing
     every = listing(srv, admin, "/api/bookings")
