@@ -12,10 +12,12 @@ import { Shell } from './shell.js';
 const LOGIN = '/admin/login';
 const loaded = new Map(); // domain id -> Promise of its pages.js module
 
+/* To the login page, remembering where the user was. Several requests lost at once each call this: once
+   on the login page, its `next` is kept. */
 function toLogin() {
     const here = currentLocation();
-    const next = here.path === LOGIN ? null : here.href;
-    navigate(withQuery(LOGIN, { next }), { replace: true });
+    if (here.path === LOGIN) return;
+    navigate(withQuery(LOGIN, { next: here.href }), { replace: true });
 }
 
 /* The page of `path` inside its domain module, or null. */

@@ -11,6 +11,9 @@ export const ALL = ['super_admin', 'manager', 'staff'];
 
 export const DOMAINS = [
     { id: 'today', href: '/admin/', paths: ['/admin/'], roles: ALL, load: () => import('./today/pages.js') },
+    { id: 'bookings', href: '/admin/bookings', paths: ['/admin/bookings/*'], roles: ALL, load: () => import('./bookings/pages.js') },
+    { id: 'calendar', href: '/admin/calendar', paths: ['/admin/calendar'], roles: ALL, load: () => import('./calendar/pages.js') },
+    { id: 'clients', href: '/admin/clients', paths: ['/admin/clients/*'], roles: ALL, load: () => import('./clients/pages.js') },
     { id: 'accommodations', href: '/admin/accommodations', paths: ['/admin/accommodations/*'], roles: ALL, load: () => import('./accommodations/pages.js') },
     { id: 'housekeeping', href: '/admin/housekeeping', paths: ['/admin/housekeeping'], roles: ALL, load: () => import('./housekeeping/pages.js') },
     { id: 'establishments', href: '/admin/establishments', paths: ['/admin/establishments/*'], roles: ALL, load: () => import('./establishments/pages.js') },

@@ -53,6 +53,12 @@ export function dateText(date, lang) {
     return f.format(new Date(`${date}T00:00:00Z`));
 }
 
+/* A calendar date "YYYY-MM-DD" written with the given Intl.DateTimeFormat options (a calendar's column
+   heads: {weekday: 'short', day: 'numeric'}; a month: {month: 'long', year: 'numeric'}). */
+export function dayText(date, options, lang) {
+    return new Intl.DateTimeFormat(locale(lang), { ...options, timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+}
+
 /* An instant written out in the establishment's local time: "1 déc. 2026, 14:00" / "1 Dec 2026, 14:00". */
 export function dateTimeText(instant, utcOffset, lang) {
     const shifted = new Date(new Date(instant).getTime() + offsetMinutes(utcOffset) * 60000);

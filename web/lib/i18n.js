@@ -83,7 +83,15 @@ export function errorText(err) {
 // API detail messages (English, SPEC 2.2) that have a translation; others show as the API wrote them in
 // English, and as a generic "invalid value" in French.
 const DETAILS = [
-    [/^required$/, 'detail.required'],
+    [/^required\b/, 'detail.required'],
+    [/^email or phone (is )?required/, 'detail.contact'],
+    [/^already used/, 'detail.alreadyUsed'],
+    [/^must be an ISO 3166-1 alpha-2 code/, 'detail.country'],
+    [/^must not be in the future/, 'detail.future'],
+    [/^must be at most 730 days after/, 'detail.tooFar'],
+    [/^(a nightly stay lasts at most|monthly stays last at most)/, 'detail.tooLong'],
+    [/^monthly stays last at least one calendar month/, 'detail.monthMin'],
+    [/^must be a datetime with an offset for an hourly unit/, 'detail.hourlyTimes'],
     [/^must be a valid email/, 'detail.email'],
     [/^must be a valid phone/, 'detail.phone'],
     [/^must be a valid date/, 'detail.date'],
