@@ -19,6 +19,7 @@
 #include "rz_private.h"
 #include "rz_routes.h"
 #include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "domain/rz_image_proc.h"
 #include "domain/rz_system.h"
@@ -163,7 +164,7 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     rc = rz_shm_post_config(pconf, s, sc->rate_entries ? sc->rate_entries : RZ_RL_DEFAULT_ENTRIES);
-    if (rc != OK) {
+    if (rc != OK || (rc = rz_slots_post_config(pconf, s)) != OK) {
         return rc;
     }
     if (!sc->smtp_url) {
@@ -192,6 +193,7 @@ static int rz_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 static void rz_child_init(apr_pool_t *pchild, server_rec *s)
 {
     apr_hash_t *opened = apr_hash_make(pchild);
+    unsigned costs_started = 0; /* bit per rz_pw_cost_t whose dummy hash is being built */
     server_rec *cur;
 
     if (sodium_init() < 0) {
@@ -217,6 +219,12 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         apr_pool_t *tmp;
         rz_sess_t *sess;
 
+        /* built from the child's start, not by its first login with an unknown email (once per
+         * cost and process, in the background: neither start nor shutdown waits for argon2id) */
+        if (!(costs_started & (1u << rz_config_password_cost(sc)))) {
+            costs_started |= 1u << rz_config_password_cost(sc);
+            rz_password_dummy_prepare(rz_config_password_cost(sc));
+        }
         if (!sc->store_uri) {
             continue;
         }
@@ -231,7 +239,9 @@ static void rz_child_init(apr_pool_t *pchild, server_rec *s)
         }
         apr_hash_set(opened, sc->store_uri, APR_HASH_KEY_STRING, st);
         sc->store = st;
-        apr_pool_create(&tmp, pchild);
+        if (apr_pool_create(&tmp, pchild) != APR_SUCCESS) {
+            continue;
+        }
         if (rz_store_session(&sess, st, tmp) == RZ_OK && rz_store_check(sess, &err) == RZ_INVALID) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, cur, RZ_LOGNO(00108) "store: %s", err);
         }

@@ -302,6 +302,8 @@ const command_rec rz_cmds[] = {
                   "argon2id cost: interactive (default) or moderate"),
     AP_INIT_TAKE1("RuziziMaxConcurrentHashes", set_server_count, RZ_OFF(max_hashes), RSRC_CONF,
                   "server-wide cap on concurrent password hashes (default: CPU cores)"),
+    AP_INIT_TAKE1("RuziziMaxConcurrentImageDecodes", set_server_count, RZ_OFF(max_decodes),
+                  RSRC_CONF, "server-wide cap on concurrent image decodes (default: CPU cores)"),
     AP_INIT_TAKE23("RuziziRateLimit", set_rate_limit, NULL, RSRC_CONF,
                    "RuziziRateLimit <scope> <n/s|n/min|n/h> [burst]"),
     AP_INIT_TAKE1("RuziziRateLimitEntries", set_server_count, RZ_OFF(rate_entries), RSRC_CONF,

@@ -32,6 +32,7 @@ void *rz_config_create_server(apr_pool_t *p, server_rec *s)
     c->jwt_audience = NULL;                /* RuziziJwtAudience */
     c->password_cost = 0;                  /* RuziziPasswordCost */
     c->max_hashes = 0;                     /* RuziziMaxConcurrentHashes */
+    c->max_decodes = 0;                    /* RuziziMaxConcurrentImageDecodes */
     memset(c->rates, 0, sizeof(c->rates)); /* RuziziRateLimit */
     memset(c->rate_set, 0, sizeof(c->rate_set));
     c->rate_entries = 0;             /* RuziziRateLimitEntries */
@@ -62,6 +63,7 @@ void *rz_config_merge_server(apr_pool_t *p, void *basev, void *addv)
     RZ_MERGE(jwt_audience);
     RZ_MERGE(password_cost);
     RZ_MERGE(max_hashes);
+    RZ_MERGE(max_decodes);
     RZ_MERGE(rate_entries);
     RZ_MERGE(public_base_url);
     RZ_MERGE(smtp_url);
@@ -164,15 +166,22 @@ rz_pw_cost_t rz_config_password_cost(const rz_srv_conf_t *sc)
     return sc->password_cost ? (rz_pw_cost_t)(sc->password_cost - 1) : RZ_PW_INTERACTIVE;
 }
 
+/* The number of CPU cores, the default of the concurrency caps. */
+static int cpu_cores(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return cores > 0 ? (int)cores : 1;
+}
+
 int rz_config_max_hashes(const rz_srv_conf_t *sc)
 {
-    long cores;
+    return sc->max_hashes ? sc->max_hashes : cpu_cores();
+}
 
-    if (sc->max_hashes) {
-        return sc->max_hashes;
-    }
-    cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores > 0 ? (int)cores : 1;
+int rz_config_max_decodes(const rz_srv_conf_t *sc)
+{
+    return sc->max_decodes ? sc->max_decodes : cpu_cores();
 }
 
 const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope)

@@ -37,6 +37,7 @@ typedef struct {
     const char *jwt_audience; /* RuziziJwtAudience; NULL = default */
     int password_cost;        /* RuziziPasswordCost: 0 unset, 1 + rz_pw_cost_t */
     int max_hashes;           /* RuziziMaxConcurrentHashes; 0 = number of CPU cores */
+    int max_decodes;          /* RuziziMaxConcurrentImageDecodes; 0 = number of CPU cores */
     rz_rate_t rates[RZ_RL_NSCOPES];        /* RuziziRateLimit overrides */
     unsigned char rate_set[RZ_RL_NSCOPES]; /* RuziziRateLimit: 1 where rates[] was set */
     int rate_entries;                      /* RuziziRateLimitEntries; 0 = default */
@@ -71,6 +72,7 @@ rz_config_jwt_issuer(const rz_srv_conf_t *sc); /* issuer, else base URL, else "r
 const char *rz_config_jwt_audience(const rz_srv_conf_t *sc); /* default "ruzizi-api" */
 rz_pw_cost_t rz_config_password_cost(const rz_srv_conf_t *sc);
 int rz_config_max_hashes(const rz_srv_conf_t *sc);
+int rz_config_max_decodes(const rz_srv_conf_t *sc); /* default: CPU cores */
 const rz_rate_t *rz_config_rate(const rz_srv_conf_t *sc, int scope);
 
 /* 1 when `origin` is exactly one of RuziziCorsOrigins. */

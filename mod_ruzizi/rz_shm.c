@@ -1,5 +1,5 @@
-/* rz_shm.c: httpd glue of the shared rate-limit table and hash cap: segment, global mutex, locking.
- */
+/* rz_shm.c: httpd glue of the shared rate-limit table and write epoch: segment, global mutex,
+ * locking. */
 #include "httpd.h"
 #include "http_config.h"
 #include "http_core.h"
@@ -10,11 +10,8 @@
 #include "apr_shm.h"
 #include "apr_version.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "rz_private.h"
 #include "rz_shm.h"
@@ -30,10 +27,6 @@
 /* Set in the parent by post_config and inherited by the children of that generation. */
 /* The write epoch: bumped by every committed write of any process (rz_shm_epoch_bump). */
 static volatile apr_uint32_t *rz_epoch;
-/* The pid of the one process of this server that runs background jobs (0: none yet). */
-static volatile apr_uint32_t *rz_job_runner;
-/* The write gate (rz_shm_gate_enter): 0 when free, else the holder's token. */
-static volatile apr_uint32_t *rz_gate;
 static void *rz_region;
 static apr_global_mutex_t *rz_mutex;
 
@@ -56,7 +49,7 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
 {
     apr_shm_t *shm;
     unsigned char hashkey[16];
-    /* the rate-limit table, then one 64-byte slot: write epoch, job runner, write gate */
+    /* the rate-limit table, then one 64-byte slot for the write epoch */
     apr_size_t size = APR_ALIGN_DEFAULT(rz_rl_region_size(entries)) + 64;
     apr_status_t rv;
 
@@ -65,8 +58,6 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
     }
     rz_region = NULL; /* the previous generation's segment dies with its pconf */
     rz_epoch = NULL;
-    rz_job_runner = NULL;
-    rz_gate = NULL;
     rz_mutex = NULL;
     rv = apr_shm_create(&shm, size, NULL, pconf);
     if (rv != APR_SUCCESS) {
@@ -94,10 +85,6 @@ int rz_shm_post_config(apr_pool_t *pconf, server_rec *s, int entries)
     rz_epoch = (volatile apr_uint32_t *)((char *)rz_region
                                          + APR_ALIGN_DEFAULT(rz_rl_region_size(entries)));
     *rz_epoch = 0;
-    rz_job_runner = rz_epoch + 1;
-    *rz_job_runner = 0;
-    rz_gate = rz_epoch + 2;
-    *rz_gate = 0;
     rz_seen_evicted = rz_seen_refused = 0;
     ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                  RZ_LOGNO(00505) "shared rate-limit table: %" APR_SIZE_T_FMT " bytes at %pp", size,
@@ -216,23 +203,6 @@ int rz_shm_rate_peek(request_rec *r, int scope, const char *key, const rz_rate_t
     return rate_op(r, 0, scope, key, rate, retry_after_s);
 }
 
-int rz_shm_hash_enter(int max)
-{
-    return rz_region ? rz_hashcap_enter(rz_region, max) : 1;
-}
-
-void rz_shm_hash_leave(void)
-{
-    if (rz_region) {
-        rz_hashcap_leave(rz_region);
-    }
-}
-
-int rz_shm_hash_inflight(void)
-{
-    return rz_region ? rz_hashcap_inflight(rz_region) : 0;
-}
-
 apr_uint32_t rz_shm_epoch(void)
 {
     return rz_epoch ? apr_atomic_read32(rz_epoch) : 0;
@@ -242,66 +212,5 @@ void rz_shm_epoch_bump(void)
 {
     if (rz_epoch) {
         apr_atomic_inc32(rz_epoch);
-    }
-}
-
-int rz_shm_job_runner(void)
-{
-    apr_uint32_t me = (apr_uint32_t)getpid(), cur;
-
-    if (!rz_job_runner) {
-        return 1; /* no segment (not started by httpd): run */
-    }
-    cur = apr_atomic_read32(rz_job_runner);
-    if (cur == me) {
-        return 1;
-    }
-    if (cur != 0 && kill((pid_t)cur, 0) == 0) {
-        return 0; /* another live process runs them */
-    }
-    return apr_atomic_cas32(rz_job_runner, me, cur) == cur;
-}
-
-/* A gate token: the pid in the high 22 bits (Linux pid_max <= 2^22), a per-process counter in the
- * low 10, never 0; so a waiter can tell a dead holder from a live one by the token alone. */
-static apr_uint32_t gate_token(void)
-{
-    static volatile apr_uint32_t counter;
-    apr_uint32_t n = apr_atomic_inc32(&counter) & 0x3ffu;
-
-    return ((apr_uint32_t)getpid() << 10) | (n ? n : 1u);
-}
-
-int rz_shm_gate_enter(int timeout_ms, apr_uint32_t *token)
-{
-    apr_time_t deadline = apr_time_now() + apr_time_from_msec(timeout_ms);
-    apr_uint32_t me = gate_token(), cur;
-    unsigned int seed = me;
-
-    *token = 0;
-    if (!rz_gate) {
-        return 1; /* no segment (not started by httpd): nothing to share */
-    }
-    for (;;) {
-        cur = apr_atomic_cas32(rz_gate, me, 0);
-        if (cur == 0) {
-            *token = me;
-            return 1;
-        }
-        if (kill((pid_t)(cur >> 10), 0) != 0 && errno == ESRCH) {
-            apr_atomic_cas32(rz_gate, 0, cur); /* its holder died (SIGKILL, crash) */
-            continue;
-        }
-        if (apr_time_now() >= deadline) {
-            return 0;
-        }
-        usleep(300 + (useconds_t)(rand_r(&seed) % 700));
-    }
-}
-
-void rz_shm_gate_leave(apr_uint32_t token)
-{
-    if (rz_gate && token) {
-        apr_atomic_cas32(rz_gate, 0, token);
     }
 }

@@ -1,5 +1,5 @@
-/* rz_shm.h: glue for the shared-memory rate-limit table and hash cap (one segment, one global
- * mutex). */
+/* rz_shm.h: glue for the shared-memory rate-limit table and write epoch (one segment, one global
+ * mutex). The write gate and the hash and decode caps are slots: rz_slots.h. */
 #ifndef RZ_SHM_H
 #define RZ_SHM_H
 
@@ -35,38 +35,11 @@ int rz_shm_rate_take(request_rec *r, int scope, const char *key, const rz_rate_t
 int rz_shm_rate_peek(request_rec *r, int scope, const char *key, const rz_rate_t *rate,
                      int *retry_after_s);
 
-/* Password-hash cap across all processes (rz_hashcap_enter): 1 entered (call rz_shm_hash_leave
- * exactly once, e.g. from an r->pool cleanup), 0 when `max` hashes are in flight (503 SERVER_BUSY).
- * Without a segment (post_config not run) it returns 1. */
-int rz_shm_hash_enter(int max);
-
-/* Ends a hash started by a successful rz_shm_hash_enter. */
-void rz_shm_hash_leave(void);
-
-/* Hashes in flight server-wide, 0 without a segment. */
-int rz_shm_hash_inflight(void);
-
 /* A counter shared by all httpd processes, bumped after every committed write request. Per-process
  * caches (the authenticated user, SPEC 8.5 step 7) are valid only while it is unchanged, so a
  * logout, a deactivation or a revocation in any process invalidates them at once. 0 (and a no-op
  * bump) when the segment does not exist. */
 apr_uint32_t rz_shm_epoch(void);
 void rz_shm_epoch_bump(void);
-
-/* 1 when this process is (or just became) the one process of the server that runs background jobs:
- * the first to ask, replaced when it has exited. Keeps job traffic to the store to one process per
- * server (the JobLease documents still decide between servers sharing a store). */
-int rz_shm_job_runner(void);
-
-/* The write gate of one server: units of work of all httpd processes pass it one at a time, so
- * concurrent writers wait here, on shared memory, instead of in the store (SQLite's busy handler
- * sleeps up to 100 ms between tries, leaving the lock idle; MongoDB waiters poll lease documents,
- * and fifty requests for one unit at once flooded the test server with polls). Units of work
- * already serialise chain-wide on the audit key (and SQLite serialises every writer), so the gate
- * costs no parallelism; between servers sharing a store the store still decides. A gate held by a
- * process that died is taken over. Returns 1 with *token set (0 when there is no segment), or 0
- * after `timeout_ms` (the caller answers 503). Call rz_shm_gate_leave(*token) exactly once. */
-int rz_shm_gate_enter(int timeout_ms, apr_uint32_t *token);
-void rz_shm_gate_leave(apr_uint32_t token);
 
 #endif

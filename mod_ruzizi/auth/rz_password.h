@@ -26,8 +26,15 @@ int rz_password_needs_rehash(const char *hash, rz_pw_cost_t cost);
 /* A hash at `cost` of a random password nobody knows, computed on the first call per cost and
  * process (thread-safe) and static after that: verifying against it spends the same time as a
  * real account, for unknown emails. If the hash could not be computed (no memory), a built-in hash
- * of the same parameters is returned, so never NULL. Call once from child_init to warm it up. */
+ * of the same parameters is returned, so never NULL. A call while it is being computed waits for
+ * it. */
 const char *rz_password_dummy_hash(rz_pw_cost_t cost);
+
+/* Starts computing the dummy hash of `cost` at once, in a detached thread that blocks every
+ * signal (child_init): the child's start and its shutdown do not wait for argon2id, and by the
+ * first login with an unknown email it is ready (or that login waits only for the rest of it).
+ * Returns 0, or -1 when no thread could be started (then the first use computes it). */
+int rz_password_dummy_prepare(rz_pw_cost_t cost);
 
 /* The password policy of SPEC 4.1 on a valid UTF-8 `pw`: NULL when acceptable, else a static
  * English message for the detail: "must be at least 8 characters", "must be at most 128

@@ -1,5 +1,4 @@
-/* rz_ratelimit.c: fixed-point token buckets in an open-addressing table, and the hash cap counter.
- */
+/* rz_ratelimit.c: fixed-point token buckets in an open-addressing table. */
 #include "auth/rz_ratelimit.h"
 
 #include <arpa/inet.h>
@@ -44,8 +43,7 @@ typedef struct {
     uint32_t magic;
     uint32_t mask;             /* slots - 1 */
     unsigned char hashkey[16]; /* crypto_shorthash key */
-    uint32_t hash_inflight;    /* rz_hashcap_*: only touched with __atomic builtins */
-    uint32_t pad;
+    uint32_t pad[2];
     uint64_t evicted; /* step 2 evictions */
     uint64_t refused; /* step 3 refusals */
     uint64_t pad2[2]; /* header is 64 bytes: slots start on a cache line */
@@ -60,8 +58,6 @@ typedef struct {
 } rl_slot_t;
 
 _Static_assert(sizeof(rl_header_t) == 64, "rate-limit header must stay 64 bytes");
-_Static_assert(__atomic_always_lock_free(sizeof(uint32_t), 0),
-               "the hash cap needs lock-free 32-bit atomics (shared between processes)");
 
 static const char *const scope_names[RZ_RL_NSCOPES] = {
     "api",          "login-ip",       "login-email",
@@ -448,51 +444,4 @@ void rz_rl_client_key(const char *ip, char *out, size_t outlen)
         strcat(buf, "/64");
     }
     copy_out(out, outlen, buf);
-}
-
-/* The hash counter of a region. */
-static uint32_t *inflight_of(void *region)
-{
-    return &((rl_header_t *)region)->hash_inflight;
-}
-
-/* Bound on compare-and-swap retries: a CAS fails only when another thread changed the counter in
- * between, so this is never reached in practice; past it the caller answers 503 (fails closed). */
-#define RZ_HASHCAP_SPINS 10000
-
-int rz_hashcap_enter(void *region, int max)
-{
-    uint32_t *c = inflight_of(region);
-    uint32_t cur = __atomic_load_n(c, __ATOMIC_ACQUIRE);
-    uint32_t limit = max < 1 ? 1u : (uint32_t)max;
-    int i;
-
-    for (i = 0; i < RZ_HASHCAP_SPINS; i++) {
-        if (cur >= limit) {
-            return 0;
-        }
-        /* on failure cur is reloaded with the current value */
-        if (__atomic_compare_exchange_n(c, &cur, cur + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-void rz_hashcap_leave(void *region)
-{
-    uint32_t *c = inflight_of(region);
-    uint32_t cur = __atomic_load_n(c, __ATOMIC_ACQUIRE);
-    int i;
-
-    for (i = 0; i < RZ_HASHCAP_SPINS && cur > 0; i++) {
-        if (__atomic_compare_exchange_n(c, &cur, cur - 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-            return;
-        }
-    }
-}
-
-int rz_hashcap_inflight(void *region)
-{
-    return (int)__atomic_load_n(inflight_of(region), __ATOMIC_ACQUIRE);
 }

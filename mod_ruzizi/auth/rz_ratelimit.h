@@ -1,5 +1,5 @@
-/* rz_ratelimit.h: token buckets (SPEC 8.2) and the password-hash cap (SPEC 8.5) over a
- * caller-provided memory region (APR shared memory in httpd, an mmap in tests); httpd-free. */
+/* rz_ratelimit.h: token buckets (SPEC 8.2) over a caller-provided memory region (APR shared
+ * memory in httpd, an mmap in tests); httpd-free. */
 #ifndef RZ_RATELIMIT_H
 #define RZ_RATELIMIT_H
 
@@ -92,18 +92,5 @@ void rz_rl_stats(const void *region, uint64_t *evicted, uint64_t *refused);
  * address as its /64 prefix ("2001:db8:1:2::/64"), an IPv4-mapped IPv6 address as the IPv4 one. A
  * string that is not an address is copied unchanged. */
 void rz_rl_client_key(const char *ip, char *out, size_t outlen);
-
-/* Password-hash cap (SPEC 8.5), lock-free (compare-and-swap on a 32-bit counter in the region, so
- * it binds across processes and threads): 1 when the caller may hash (it must then call
- * rz_hashcap_leave exactly once, e.g. from a pool cleanup), 0 when `max` hashes are already in
- * flight (503 SERVER_BUSY). max < 1 is taken as 1. A process that dies between enter and leave
- * leaks its slot until the region is rebuilt (next restart). */
-int rz_hashcap_enter(void *region, int max);
-
-/* Ends a hash started by a successful rz_hashcap_enter. Never goes below 0. */
-void rz_hashcap_leave(void *region);
-
-/* Hashes in flight now (for metrics and tests). */
-int rz_hashcap_inflight(void *region);
 
 #endif

@@ -232,7 +232,9 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) {
         return fail(EXIT_CHECK, "libsodium failed to start", NULL);
     }
-    apr_pool_create(&c.pool, NULL);
+    if (apr_pool_create(&c.pool, NULL) != APR_SUCCESS) {
+        return fail(EXIT_CHECK, "out of memory", NULL);
+    }
     c.store_uri = getenv("RUZIZI_STORE");
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {

@@ -236,16 +236,41 @@ static int bad_token(rz_write_t *w, rz_vctx_t *v)
                           v->details);
 }
 
+/* The reset record of token hash `hash` when it is unused and unexpired, with its active user:
+ * RZ_OK, RZ_NOT_FOUND for every kind of unusable token (they all get the same 400), or the
+ * store's failure. */
+static rz_status_t find_reset(rz_sess_t *s, apr_pool_t *p, const char *hash, json_t **reset,
+                              json_t **user)
+{
+    rz_cond_t c = {"tokenHash", RZ_EQ, rz_json_pool_own(p, json_string(hash))};
+    const char *exp;
+    int64_t exp_at;
+    rz_status_t st = rz_store_find_one(s, RZ_RESETS, &c, 1, reset);
+
+    if (st != RZ_OK) {
+        return st;
+    }
+    if (json_string_value(json_object_get(*reset, "usedAt"))
+        || !(exp = json_string_value(json_object_get(*reset, "expiresAt")))
+        || rz_datetime_parse(exp, &exp_at) != 0 || exp_at <= rz_now()) {
+        return RZ_NOT_FOUND;
+    }
+    st = rz_store_get(s, RZ_USERS, json_string_value(json_object_get(*reset, "userId")), user);
+    if (st == RZ_OK && !json_is_true(json_object_get(*user, "isActive"))) {
+        return RZ_NOT_FOUND;
+    }
+    return st;
+}
+
 int rz_h_auth_reset_password(rz_req_t *rq)
 {
-    const char *token, *next, *policy, *exp, *key, *pw_hash;
+    const char *token, *next, *policy, *key, *pw_hash;
     char hash[65], now[21];
     json_t *reset, *user, *throttle;
-    int64_t exp_at;
     rz_update_t u = {0};
-    rz_cond_t c;
     rz_write_t w;
     rz_vctx_t v;
+    rz_sess_t *s;
     rz_status_t st;
 
     rz_vctx_init(&v, rq->pool);
@@ -262,31 +287,33 @@ int rz_h_auth_reset_password(rz_req_t *rq)
         return rz_respond_validation(rq, v.details);
     }
     rz_sha256_hex(token, strlen(token), hash);
-    pw_hash = new_hash(rq, next); /* before the unit of work (see new_hash) */
+    /* the token first: an unusable one costs no argon2id */
+    if ((st = rz_req_store(rq, &s)) != RZ_OK) {
+        return rz_respond_store_error(rq, st, NULL);
+    }
+    if ((st = find_reset(s, rq->pool, hash, &reset, &user)) == RZ_NOT_FOUND) {
+        rz_v_fail(&v, "token", "is invalid, expired or already used");
+        return rz_respond_validation(rq, v.details);
+    }
+    if (st != RZ_OK) {
+        return rz_respond_store_error(rq, st, rz_store_last_error(s));
+    }
+    if ((policy = rz_password_policy(next, json_string_value(json_object_get(user, "email"))))) {
+        rz_v_fail(&v, "newPassword", policy);
+        return rz_respond_validation(rq, v.details);
+    }
+    /* then the hash, under the server-wide cap and before the unit of work (see new_hash) */
+    if (rz_auth_hash_slot(rq) != 0) {
+        return rq->res.status;
+    }
+    pw_hash = new_hash(rq, next);
     key = apr_pstrcat(rq->pool, "reset-token:", hash, NULL);
     if (rz_write_begin(&w, rq, &key, 1) != 0) {
         return rq->res.status;
     }
-    c = (rz_cond_t){"tokenHash", RZ_EQ, rz_json_pool_own(rq->pool, json_string(hash))};
-    st = rz_store_find_one(w.s, RZ_RESETS, &c, 1, &reset);
-    if (st == RZ_NOT_FOUND || (st == RZ_OK && json_string_value(json_object_get(reset, "usedAt")))
-        || (st == RZ_OK
-            && (!(exp = json_string_value(json_object_get(reset, "expiresAt")))
-                || rz_datetime_parse(exp, &exp_at) != 0 || exp_at <= rz_now()))) {
+    /* again under the token's key: a concurrent reset may have used it meanwhile */
+    if ((st = find_reset(w.s, rq->pool, hash, &reset, &user)) == RZ_NOT_FOUND) {
         return bad_token(&w, &v);
-    }
-    if (st != RZ_OK) {
-        return rz_write_fail(&w, st);
-    }
-    st = rz_store_get(w.s, RZ_USERS, json_string_value(json_object_get(reset, "userId")), &user);
-    if (st == RZ_NOT_FOUND || (st == RZ_OK && !json_is_true(json_object_get(user, "isActive")))) {
-        return bad_token(&w, &v);
-    }
-    if (st == RZ_OK
-        && (policy = rz_password_policy(next, json_string_value(json_object_get(user, "email"))))) {
-        rz_v_fail(&v, "newPassword", policy);
-        return rz_write_error(&w, RZ_HTTP_BAD_REQUEST, "VALIDATION_ERROR", "Validation failed",
-                              v.details);
     }
     rz_timestamp_format(rz_now(), now);
     u.set = rz_json_pool_own(rq->pool, json_pack("{s:s}", "usedAt", now));

@@ -262,6 +262,7 @@ int rz_h_image_upload(rz_req_t *rq)
     rz_sess_t *s;
     json_t *doc;
     rz_status_t st;
+    int rc;
 
     rz_vctx_init(&v, rq->pool);
     if (upload_input(rq, &v, &u) != 0) {
@@ -280,8 +281,16 @@ int rz_h_image_upload(rz_req_t *rq)
     if (upload_owner(rq, s, &u) != 0) {
         return rq->res.status;
     }
-    /* CPU work before and outside the unit of work: no key is held while libvips runs */
-    if (rz_image_process(rq->pool, u.mime, rq->raw_body, rq->raw_len, &rr, &why) != 0) {
+    /* CPU work before and outside the unit of work: no key is held while libvips runs; at most
+     * RuziziMaxConcurrentImageDecodes decodes at once across the server (a killed decoder's slot
+     * comes back through the kernel) */
+    if (!rq->ops->decode_take(rq)) {
+        return rz_respond_error(rq, RZ_HTTP_SERVICE_UNAVAILABLE, "SERVER_BUSY",
+                                "Too many images are being processed at once, retry", NULL);
+    }
+    rc = rz_image_process(rq->pool, u.mime, rq->raw_body, rq->raw_len, &rr, &why);
+    rq->ops->decode_give(rq);
+    if (rc != 0) {
         return invalid_image(rq, why);
     }
     rz_id_new(id);

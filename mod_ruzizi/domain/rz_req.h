@@ -69,7 +69,8 @@ typedef struct {
     rz_status_t (*store)(rz_req_t *rq, rz_sess_t **out);
     /* Writes one formatted line to the server's error log at `level` (RZ_LOG_*). */
     void (*log)(const rz_req_t *rq, const char *file, int line, int level, const char *msg);
-    /* The server's write gate (rz_write_gate): 1 entered with *token set, 0 after `timeout_ms`. */
+    /* The server's write gate (rz_write_gate): 1 entered with *token set, 0 after `timeout_ms`.
+     * A holder that dies while it holds gives it back (the gate is a semaphore, rz_slots.h). */
     int (*gate_enter)(rz_req_t *rq, int timeout_ms, unsigned int *token);
     void (*gate_leave)(rz_req_t *rq, unsigned int token);
     /* One slot of the server-wide password-hash cap, held until the request ends: 1, else 0. */
@@ -82,6 +83,10 @@ typedef struct {
     /* Runs fn(rq, data) once the answer has been handed to the client, the request (pool, store
      * session, ops) still alive; rz_req_after_answer. */
     void (*after_answer)(rz_req_t *rq, rz_after_answer_fn fn, void *data);
+    /* One slot of the server-wide image-decode cap (RuziziMaxConcurrentImageDecodes): 1 taken
+     * (give it back with decode_give as soon as the decode ends), else 0. */
+    int (*decode_take)(rz_req_t *rq);
+    void (*decode_give)(rz_req_t *rq);
 } rz_req_ops_t;
 
 /* The kinds of answer. */
@@ -142,7 +147,7 @@ struct rz_req_t {
 
 /* Leases the store session for this request (once; cached in rq->sess). Returns RZ_OK,
  * RZ_UNAVAILABLE (no store configured, store down) or RZ_SCHEMA_BEHIND (migrations missing; logged
- * once per process). */
+ * once per store and process). */
 rz_status_t rz_req_store(rz_req_t *rq, rz_sess_t **out);
 
 /* Leaves fn(rq, data) to run once the answer has been handed to the client and the request's

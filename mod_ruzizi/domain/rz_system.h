@@ -21,6 +21,11 @@ int rz_h_openapi(rz_req_t *rq);
 int rz_h_test_echo(rz_req_t *rq);
 /* POST /api/_test/validate: the body against a fixed schema exercising the validation toolkit. */
 int rz_h_test_validate(rz_req_t *rq);
+/* POST /api/_test/hold {slot: gate|hash|decode, ms: 1..60000}: takes the write gate (waiting up
+ * to 5 s, else 503 STORE_UNAVAILABLE) or a hash or decode slot under the server's cap (else 503
+ * SERVER_BUSY), logs RZ00901 with this process's pid, sleeps ms, gives it back: 200 {slot, pid}.
+ * Lets tests hold slots and SIGKILL their holder. */
+int rz_h_test_hold(rz_req_t *rq);
 #endif
 
 #endif

@@ -34,11 +34,12 @@ rz_status_t rz_write_open(rz_write_t *w, rz_req_t *rq, const char *const *keys, 
 
 /* The server's write gate for this request: taken at most once per request, released at commit or
  * at the end of the request (so that after a rollback the idempotency outcome of the answer, SPEC
- * 8.1, is still written under it). Writers of all processes queue on shared memory instead of in
- * the store: SQLite's busy handler sleeps up to 100 ms between tries (the lock then sits idle), and
- * MongoDB waiters would poll lease documents. rz_write_begin takes it; a handler may take it
- * earlier to read under it. Returns 0, or -1 after answering 503 STORE_UNAVAILABLE when it could
- * not be had within 5 s. */
+ * 8.1, is still written under it). Writers of all processes queue in the kernel on one semaphore
+ * (rq->ops->gate_enter) instead of in the store: SQLite's busy handler sleeps up to 100 ms between
+ * tries (the lock then sits idle), and MongoDB waiters would poll lease documents. A holder killed
+ * while holding gives the gate back through the kernel (SEM_UNDO). rz_write_begin takes it; a
+ * handler may take it earlier to read under it. Returns 0, or -1 after answering 503
+ * STORE_UNAVAILABLE when it could not be had within 5 s. */
 int rz_write_gate(rz_req_t *rq);
 
 /* Releases the gate if this request holds it. */

@@ -33,14 +33,19 @@ static int unauthorized(rz_req_t *rq, const char *why)
 }
 
 /* Per-process cache of steps (6)-(7) (SPEC 8.5 allows the user record and revocations to be cached
- * <= 5 s per process): keyed by jti, valid for AUTH_CACHE_TTL seconds and only while the
+ * <= 5 s per process): keyed by store and jti, valid for AUTH_CACHE_TTL seconds and only while the
  * server-wide write epoch is unchanged, so a logout, deactivation or revocation committed by any
- * process of this server invalidates every entry at once. */
+ * process of this server invalidates every entry at once. An entry answers only a token with the
+ * same store, jti, sub and sid as the one that filled it: two virtual hosts on two stores never
+ * share a user, and a token that reuses a jti with another subject or session is checked anew. */
 #define AUTH_CACHE_SLOTS 256
 #define AUTH_CACHE_TTL 5
 
 typedef struct {
+    const rz_store_t *store; /* the store the user was read from */
     char jti[33];
+    char sub[RZ_ID_LEN + 1];
+    char sid[33];
     apr_uint32_t epoch;
     int64_t fetched;
     json_t *user; /* deep copy, touched only under auth_cache_mu */
@@ -75,16 +80,23 @@ static auth_cache_t *auth_slot(const char *jti)
     return &auth_cache[strtoul(jti + 24, NULL, 16) % AUTH_CACHE_SLOTS]; /* jti is 32 hex */
 }
 
-/* A copy of the cached user for `jti` (owned by the request pool), or NULL. */
-static json_t *auth_cache_get(rz_req_t *rq, const char *jti)
+/* 1 when entry e was filled for this store and these claims (caller holds auth_cache_mu). */
+static int auth_cache_matches(const auth_cache_t *e, const rz_store_t *st, const rz_jwt_claims_t *c)
 {
-    auth_cache_t *e = auth_slot(jti);
+    return e->user && e->store == st && strcmp(e->jti, c->jti) == 0 && strcmp(e->sub, c->sub) == 0
+           && strcmp(e->sid, c->sid) == 0;
+}
+
+/* A copy of the cached user for these claims on store st (owned by the request pool), or NULL. */
+static json_t *auth_cache_get(rz_req_t *rq, const rz_store_t *st, const rz_jwt_claims_t *c)
+{
+    auth_cache_t *e = auth_slot(c->jti);
     json_t *user = NULL;
 
-    if (!auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
+    if (!st || !auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
         return NULL;
     }
-    if (e->user && strcmp(e->jti, jti) == 0 && e->epoch == rz_shm_epoch()
+    if (auth_cache_matches(e, st, c) && e->epoch == rz_shm_epoch()
         && rz_now() - e->fetched < AUTH_CACHE_TTL) {
         user = json_deep_copy(e->user);
     }
@@ -92,16 +104,21 @@ static json_t *auth_cache_get(rz_req_t *rq, const char *jti)
     return rz_json_pool_own(rq->pool, user);
 }
 
-static void auth_cache_put(const char *jti, apr_uint32_t epoch, const json_t *user)
+static void auth_cache_put(const rz_store_t *st, const rz_jwt_claims_t *c, apr_uint32_t epoch,
+                           const json_t *user)
 {
-    auth_cache_t *e = auth_slot(jti);
+    auth_cache_t *e = auth_slot(c->jti);
 
-    if (!auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
+    if (!st || strlen(c->sub) >= sizeof(e->sub) || strlen(c->sid) >= sizeof(e->sid)
+        || !auth_cache_mu || apr_thread_mutex_lock(auth_cache_mu) != APR_SUCCESS) {
         return;
     }
     json_decref(e->user);
     e->user = json_deep_copy(user);
-    apr_cpystrn(e->jti, jti, sizeof(e->jti));
+    e->store = st;
+    apr_cpystrn(e->jti, c->jti, sizeof(e->jti));
+    apr_cpystrn(e->sub, c->sub, sizeof(e->sub));
+    apr_cpystrn(e->sid, c->sid, sizeof(e->sid));
     e->epoch = epoch;
     e->fetched = rz_now();
     apr_thread_mutex_unlock(auth_cache_mu);
@@ -217,7 +234,7 @@ int rz_auth_authenticate(rz_req_t *rq)
         return unauthorized(rq, why);
     }
     who = apr_pcalloc(rq->pool, sizeof(*who));
-    cached = auth_cache_get(rq, claims.jti);
+    cached = auth_cache_get(rq, sc->store, &claims);
     if (cached) {
         fill_principal(who, &claims, cached);
     } else {
@@ -229,7 +246,7 @@ int rz_auth_authenticate(rz_req_t *rq)
         if (rc > 0) {
             return unauthorized(rq, why);
         }
-        auth_cache_put(claims.jti, epoch, who->user);
+        auth_cache_put(sc->store, &claims, epoch, who->user);
     }
     rq->who = who;
     if (!(rq->route->access & role_bit(who->role))) {

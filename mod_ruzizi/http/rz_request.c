@@ -5,8 +5,8 @@
 #include "rz_config.h"
 #include "rz_private.h"
 #include "rz_shm.h"
+#include "rz_slots.h"
 
-#include "apr_atomic.h"
 #include "apr_strings.h"
 #include "http_protocol.h"
 
@@ -203,38 +203,19 @@ int rz_request_read_body(request_rec *r, apr_off_t limit, const char **buf, apr_
     return 0;
 }
 
-/* Per-process schema state: 0 unknown, 1 current, 2 behind (rechecked every 5 s). */
-static volatile apr_uint32_t schema_state;
-static volatile apr_uint32_t schema_checked_at; /* rz_now() seconds, low 32 bits */
-static volatile apr_uint32_t schema_behind_logged;
-
+/* The schema check, kept per store (rz_migrations_require): 503 while the store is behind. */
 static rz_status_t check_schema(rz_req_t *rq, rz_sess_t *s)
 {
-    apr_uint32_t state = apr_atomic_read32(&schema_state);
-    apr_uint32_t now = (apr_uint32_t)rz_now();
-    int version = 0;
-    rz_status_t st;
+    int version = 0, first = 0;
+    rz_status_t st = rz_migrations_require(s, &version, &first);
 
-    if (state == 1 || (state == 2 && now - apr_atomic_read32(&schema_checked_at) < 5)) {
-        return state == 1 ? RZ_OK : RZ_SCHEMA_BEHIND;
-    }
-    st = rz_migrations_current(s, &version);
-    if (st != RZ_OK) {
-        return st;
-    }
-    apr_atomic_set32(&schema_checked_at, now);
-    if (version >= RZ_SCHEMA_VERSION) {
-        apr_atomic_set32(&schema_state, 1);
-        return RZ_OK;
-    }
-    apr_atomic_set32(&schema_state, 2);
-    if (apr_atomic_cas32(&schema_behind_logged, 1, 0) == 0) {
+    if (first) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, rz_request_rec(rq),
                       RZ_LOGNO(00301) "store schema is at version %d, this build needs %d: "
                                       "run `ruzizi-ctl migrate`; answering 503 until then",
                       version, RZ_SCHEMA_VERSION);
     }
-    return RZ_SCHEMA_BEHIND;
+    return st;
 }
 
 /* rz_req_ops_t.store: the session of r's store, once the schema is known to be current. */
@@ -274,41 +255,51 @@ static void req_log(const rz_req_t *rq, const char *file, int line, int level, c
     }
 }
 
-/* rz_req_ops_t.gate_enter: no store, no gate (token 0 is released as a no-op). */
+/* rz_req_ops_t.gate_enter: the semaphore gate (rz_slots.h); *token 1 while entered. No store, no
+ * gate (token 0 is released as a no-op). */
 static int req_gate_enter(rz_req_t *rq, int timeout_ms, unsigned int *token)
 {
-    apr_uint32_t t = 0;
-
     *token = 0;
     if (!rz_config_server(rz_request_rec(rq)->server)->store) {
         return 1;
     }
-    if (!rz_shm_gate_enter(timeout_ms, &t)) {
+    if (!rz_slots_gate_enter(timeout_ms)) {
         return 0;
     }
-    *token = t;
+    *token = 1;
     return 1;
 }
 
 static void req_gate_leave(rz_req_t *rq, unsigned int token)
 {
-    rz_shm_gate_leave(token);
+    if (token) {
+        rz_slots_gate_leave();
+    }
 }
 
-static apr_status_t release_hash_slot(void *data)
-{
-    rz_shm_hash_leave();
-    return APR_SUCCESS;
-}
-
-/* rz_req_ops_t.hash_slot: RuziziMaxConcurrentHashes across every process of the server. */
+/* rz_req_ops_t.hash_slot: RuziziMaxConcurrentHashes across every process of the server, given
+ * back by a cleanup of the request pool (or by the kernel if this process dies first). */
 static int req_hash_slot(rz_req_t *rq)
 {
-    if (!rz_shm_hash_enter(rz_config_max_hashes(rz_config_server(rz_request_rec(rq)->server)))) {
+    if (!rz_slots_take(RZ_SLOT_HASH,
+                       rz_config_max_hashes(rz_config_server(rz_request_rec(rq)->server)))) {
         return 0;
     }
-    apr_pool_cleanup_register(rq->pool, NULL, release_hash_slot, apr_pool_cleanup_null);
+    rz_slots_give_with(rq->pool, RZ_SLOT_HASH);
     return 1;
+}
+
+/* rz_req_ops_t.decode_take: RuziziMaxConcurrentImageDecodes across every process of the server. */
+static int req_decode_take(rz_req_t *rq)
+{
+    return rz_slots_take(RZ_SLOT_DECODE,
+                         rz_config_max_decodes(rz_config_server(rz_request_rec(rq)->server)));
+}
+
+/* rz_req_ops_t.decode_give */
+static void req_decode_give(rz_req_t *rq)
+{
+    rz_slots_give(RZ_SLOT_DECODE);
 }
 
 /* rz_req_ops_t.rate: the shared-memory buckets at the server's RuziziRateLimit rates. */
@@ -354,5 +345,6 @@ static void req_after_answer(rz_req_t *rq, rz_after_answer_fn fn, void *data)
     apr_pool_pre_cleanup_register(rq->pool, a, run_after_answer);
 }
 
-static const rz_req_ops_t req_ops = {req_store,     req_log,  req_gate_enter, req_gate_leave,
-                                     req_hash_slot, req_rate, req_committed,  req_after_answer};
+static const rz_req_ops_t req_ops = {
+    req_store, req_log,       req_gate_enter,   req_gate_leave,  req_hash_slot,
+    req_rate,  req_committed, req_after_answer, req_decode_take, req_decode_give};

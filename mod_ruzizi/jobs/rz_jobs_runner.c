@@ -3,9 +3,10 @@
 
 #include "rz_config.h"
 #include "rz_private.h"
-#include "rz_shm.h"
+#include "rz_slots.h"
 
 #include "apr_atomic.h"
+#include "apr_hash.h"
 #include "apr_strings.h"
 #include "apr_thread_proc.h"
 
@@ -30,14 +31,14 @@ typedef struct rz_job_def_t {
 } rz_job_def_t;
 
 struct rz_jobs_t {
-    server_rec *s;
+    server_rec *s; /* the first server (of the vhosts) using this store: its settings apply */
     rz_srv_conf_t *sc;
     apr_thread_t *thread;
+    apr_pool_t *pool; /* the thread's own: a child of pchild with a private allocator */
     volatile apr_uint32_t stop;
     const char *owner;
     int64_t next_check[8]; /* per job: when this process looks at its lease again */
     int outbox_errors;     /* consecutive failed runs of outbox_delivery */
-    int schema_ok;         /* the store's migrations are current (checked until they are) */
 };
 
 static int run_outbox(rz_jobs_t *j, rz_sess_t *s, const char **result)
@@ -81,7 +82,10 @@ static int run_bookings(rz_jobs_t *j, rz_sess_t *s, const char **result, int exp
     int done = 0;
     rz_status_t st;
 
-    apr_pool_create(&p, NULL);
+    *result = "error";
+    if (apr_pool_create(&p, rz_store_sess_pool(s)) != APR_SUCCESS) {
+        return 0;
+    }
     st = expiry ? rz_booking_job_expiry(s, p, j->sc->public_base_url, &done)
                 : rz_booking_job_no_show(s, p, &done);
     *result = st == RZ_OK ? "ok" : "error";
@@ -115,16 +119,13 @@ static const rz_job_def_t jobs[] = {
 #define NJOBS ((int)(sizeof(jobs) / sizeof(jobs[0])))
 
 /* Jobs touch collections and indexes that migrations create: never run them on a store whose
- * schema is behind this build (the request path answers 503 meanwhile). */
-static int schema_current(rz_jobs_t *j, rz_sess_t *s)
+ * schema is behind this build (the request path answers 503 meanwhile). The answer is kept per
+ * store (rz_migrations_require). */
+static int schema_current(rz_sess_t *s)
 {
-    int version = 0;
+    int version = 0, first = 0;
 
-    if (!j->schema_ok && rz_migrations_current(s, &version) == RZ_OK
-        && version >= RZ_SCHEMA_VERSION) {
-        j->schema_ok = 1;
-    }
-    return j->schema_ok;
+    return rz_migrations_require(s, &version, &first) == RZ_OK;
 }
 
 /* Runs job i if its lease says it is due and this process wins the lease. */
@@ -141,7 +142,7 @@ static void maybe_run(rz_jobs_t *j, int i, apr_pool_t *tmp)
         return;
     }
     j->next_check[i] = now + (d->every_s < 10 ? d->every_s : 10);
-    if (rz_store_session(&s, j->sc->store, tmp) != RZ_OK || !schema_current(j, s)) {
+    if (rz_store_session(&s, j->sc->store, tmp) != RZ_OK || !schema_current(s)) {
         return;
     }
     if (rz_job_get(s, d->name, &lease) != RZ_OK) {
@@ -159,16 +160,15 @@ static void maybe_run(rz_jobs_t *j, int i, apr_pool_t *tmp)
 static void *APR_THREAD_FUNC job_thread(apr_thread_t *t, void *data)
 {
     rz_jobs_t *j = data;
-    apr_pool_t *tmp;
+    apr_pool_t *tmp = j->pool;
     int tick = 0, i;
 
-    apr_pool_create(&tmp, NULL);
     while (!apr_atomic_read32(&j->stop)) {
         if (++tick >= TICKS_PER_CHECK) {
             tick = 0;
             rz_config_test_clock_tick(j->s);
             /* one process of the server runs the jobs; the others only stand by */
-            for (i = 0; rz_shm_job_runner() && i < NJOBS && !apr_atomic_read32(&j->stop); i++) {
+            for (i = 0; rz_slots_job_runner() && i < NJOBS && !apr_atomic_read32(&j->stop); i++) {
                 if (jobs[i].run == run_outbox && !j->sc->smtp_url) {
                     continue; /* no relay configured: mail stays queued (logged at start) */
                 }
@@ -178,7 +178,7 @@ static void *APR_THREAD_FUNC job_thread(apr_thread_t *t, void *data)
         }
         apr_sleep(apr_time_from_msec(TICK_MS));
     }
-    apr_pool_destroy(tmp);
+    apr_pool_clear(tmp); /* pchild destroys it, after this thread was joined */
     apr_thread_exit(t, APR_SUCCESS);
     return NULL;
 }
@@ -195,21 +195,33 @@ static apr_status_t stop_jobs(void *data)
     return APR_SUCCESS;
 }
 
-void rz_jobs_start(apr_pool_t *pchild, server_rec *s)
+/* Starts the job thread of the store of server s, with that server's settings. */
+static void start_one(apr_pool_t *pchild, server_rec *s)
 {
     rz_jobs_t *j = apr_pcalloc(pchild, sizeof(*j));
+    apr_allocator_t *alloc = NULL;
     char id[RZ_ID_LEN + 1];
     apr_status_t rv;
 
     j->s = s;
     j->sc = rz_config_server(s);
-    if (!j->sc->store) {
-        return;
-    }
     rz_id_new(id);
     j->owner = apr_psprintf(pchild, "%s:%ld:%s", s->server_hostname ? s->server_hostname : "-",
                             (long)getpid(), id);
-    rv = apr_thread_create(&j->thread, NULL, job_thread, j, pchild);
+    /* made here, before the thread exists: the thread then allocates only from its own allocator
+     * (pchild's may have no mutex, e.g. under prefork) */
+    rv = apr_allocator_create(&alloc);
+    if (rv == APR_SUCCESS) {
+        rv = apr_pool_create_ex(&j->pool, pchild, NULL, alloc);
+        if (rv == APR_SUCCESS) {
+            apr_allocator_owner_set(alloc, j->pool);
+        } else {
+            apr_allocator_destroy(alloc);
+        }
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_thread_create(&j->thread, NULL, job_thread, j, pchild);
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      RZ_LOGNO(00603) "cannot start the job thread: background jobs do not run "
@@ -217,4 +229,18 @@ void rz_jobs_start(apr_pool_t *pchild, server_rec *s)
         return;
     }
     apr_pool_pre_cleanup_register(pchild, j, stop_jobs);
+}
+
+void rz_jobs_start(apr_pool_t *pchild, server_rec *s)
+{
+    apr_hash_t *started = apr_hash_make(pchild);
+    server_rec *cur;
+
+    for (cur = s; cur; cur = cur->next) {
+        rz_store_t *st = rz_config_server(cur)->store;
+        if (st && !apr_hash_get(started, &st, sizeof(st))) {
+            apr_hash_set(started, apr_pmemdup(pchild, &st, sizeof(st)), sizeof(st), st);
+            start_one(pchild, cur);
+        }
+    }
 }

@@ -330,8 +330,8 @@ static rz_status_t read_head(rz_sess_t *s, json_t **arr, json_t **head)
     return rv;
 }
 
-/* The store exposes no accessor for the session pool, but every array it returns is released by a
- * cleanup on that pool: holding v in such an array gives v exactly the session's lifetime. */
+/* Every array the store returns is released by a cleanup on the session's pool: holding v in such
+ * an array gives v exactly the session's lifetime. */
 static json_t *keep_with_session(json_t *session_array, json_t *v)
 {
     json_array_append(session_array, v);
@@ -365,7 +365,9 @@ rz_status_t rz_audit_append(rz_sess_t *s, const rz_actor_t *a, const char *actio
         }
         seq = json_integer_value(hs) + 1;
     }
-    apr_pool_create(&tmp, NULL);
+    if (apr_pool_create(&tmp, rz_store_sess_pool(s)) != APR_SUCCESS) {
+        return RZ_ERROR;
+    }
     rz_timestamp_format(rz_now(), at);
     entry =
         json_pack("{s:I, s:s, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "seq",
@@ -514,8 +516,13 @@ rz_status_t rz_audit_verify(rz_sess_t *s, int64_t from_seq, json_t **result)
         return RZ_INVALID;
     }
     memset(&w, 0, sizeof(w));
-    apr_pool_create(&w.pool, NULL);
-    apr_pool_create(&w.tmp, w.pool);
+    if (apr_pool_create(&w.pool, rz_store_sess_pool(s)) != APR_SUCCESS) {
+        return RZ_ERROR;
+    }
+    if (apr_pool_create(&w.tmp, w.pool) != APR_SUCCESS) {
+        apr_pool_destroy(w.pool);
+        return RZ_ERROR;
+    }
     w.expect = from_seq;
     rv = load_anchor(s, &w);
     if (rv == RZ_OK) {

@@ -25,11 +25,12 @@ int64_t rz_outbox_backoff_s(int attempts)
     return (60LL << (attempts - 1)) < BACKOFF_CAP_S ? (60LL << (attempts - 1)) : BACKOFF_CAP_S;
 }
 
-static apr_pool_t *scratch_pool(void)
+/* A scratch pool for one call, a child of the session's pool (the caller destroys it). */
+static apr_pool_t *scratch_pool(rz_sess_t *s)
 {
     apr_pool_t *p = NULL;
 
-    return apr_pool_create_unmanaged_ex(&p, NULL, NULL) == APR_SUCCESS ? p : NULL;
+    return apr_pool_create(&p, rz_store_sess_pool(s)) == APR_SUCCESS ? p : NULL;
 }
 
 static json_t *opt_string(const char *s)
@@ -48,7 +49,7 @@ rz_status_t rz_outbox_enqueue(rz_sess_t *s, const char *to, const char *lang,
                               const char *template_name, const json_t *vars, const char *entity,
                               const char *entity_id)
 {
-    apr_pool_t *p = scratch_pool();
+    apr_pool_t *p = scratch_pool(s);
     const char *addr, *subject, *body;
     char now[21];
     json_t *doc = NULL;
@@ -255,7 +256,7 @@ static json_t *cut_text(const char *s, size_t max)
 /* The email_failed notification to every active super_admin (inside the caller's unit of work). */
 static rz_status_t notify_failure(rz_sess_t *s, const json_t *doc, int attempts, const char *error)
 {
-    apr_pool_t *p = scratch_pool();
+    apr_pool_t *p = scratch_pool(s);
     json_t *data;
     const char *msg;
     rz_status_t rv;

@@ -2,6 +2,7 @@
 #include "store/rz_migrations.h"
 #include "store/rz_store_impl.h"
 
+#include <apr_atomic.h>
 #include <apr_strings.h>
 #include <string.h>
 
@@ -122,6 +123,36 @@ rz_status_t rz_migrations_current(rz_sess_t *s, int *version)
         *version = (int)json_integer_value(json_object_get(json_array_get(arr, 0), "number"));
     }
     return RZ_OK;
+}
+
+#define SCHEMA_RECHECK_S 5
+
+rz_status_t rz_migrations_require(rz_sess_t *s, int *version, int *first_report)
+{
+    rz_store_t *st = s->st;
+    apr_uint32_t state = apr_atomic_read32(&st->schema_state);
+    apr_uint32_t now = (apr_uint32_t)rz_now();
+    rz_status_t rv;
+
+    *version = -1;
+    *first_report = 0;
+    if (state == 1) {
+        return RZ_OK;
+    }
+    if (state == 2 && now - apr_atomic_read32(&st->schema_checked_at) < SCHEMA_RECHECK_S) {
+        return RZ_SCHEMA_BEHIND;
+    }
+    if ((rv = rz_migrations_current(s, version)) != RZ_OK) {
+        return rv;
+    }
+    apr_atomic_set32(&st->schema_checked_at, now);
+    if (*version >= RZ_SCHEMA_VERSION) {
+        apr_atomic_set32(&st->schema_state, 1);
+        return RZ_OK;
+    }
+    apr_atomic_set32(&st->schema_state, 2);
+    *first_report = apr_atomic_cas32(&st->schema_reported, 1, 0) == 0;
+    return RZ_SCHEMA_BEHIND;
 }
 
 static rz_status_t apply_one(rz_sess_t *s, const migration_t *m, int *recorded)

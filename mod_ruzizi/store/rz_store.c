@@ -344,6 +344,11 @@ rz_status_t rz_store_session(rz_sess_t **out, rz_store_t *st, apr_pool_t *pool)
     return RZ_OK;
 }
 
+apr_pool_t *rz_store_sess_pool(const rz_sess_t *s)
+{
+    return s->pool;
+}
+
 rz_status_t rz_store_ping(rz_sess_t *s, int timeout_ms)
 {
     reset(s);

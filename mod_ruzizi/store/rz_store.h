@@ -21,12 +21,16 @@
  *
  * Lifetimes
  * ---------
- * rz_store_t   one per process (created in child_init or by ruzizi-ctl; never in the httpd parent
- * for MongoDB). Thread-safe: it only hands out sessions. rz_sess_t    one connection leased for the
- * life of a pool (normally r->pool): released by a pool cleanup, so an early return leaks nothing.
- * A session is used by one thread at a time. json_t *     results are new references owned by the
- * caller, with a cleanup registered on the session's pool (rz_json_pool_own), so callers need not
- * json_decref them.
+ * rz_store_t   one per store URI and process (created in child_init or by ruzizi-ctl; never in
+ *              the httpd parent for MongoDB). Thread-safe: it hands out sessions, and it keeps what
+ *              a process knows about that store (its schema state, rz_migrations_require).
+ *              SQLite: an apr_reslist of connections (like mod_dbd), each with its own cache of
+ *              prepared statements; MongoDB: a mongoc client pool.
+ * rz_sess_t    one connection leased for the life of a pool (normally r->pool): released by a
+ *              pool cleanup, so an early return leaks nothing. A session is used by one thread at
+ *              a time.
+ * json_t *     results are new references owned by the caller, with a cleanup registered on the
+ *              session's pool (rz_json_pool_own), so callers need not json_decref them.
  *
  * Unit of work
  * ------------
@@ -65,6 +69,10 @@ const char *rz_store_backend(const rz_store_t *st);
 /* Leases a connection for the life of `pool` (released by a cleanup registered on it).
  * Waits at most 5 s for a free connection, then RZ_UNAVAILABLE. */
 rz_status_t rz_store_session(rz_sess_t **out, rz_store_t *st, apr_pool_t *pool);
+
+/* The pool the session lives in (the one given to rz_store_session, normally r->pool): the
+ * parent for scratch pools of work done on the session. */
+apr_pool_t *rz_store_sess_pool(const rz_sess_t *s);
 
 /* Round-trip to the server within timeout_ms; RZ_OK or RZ_UNAVAILABLE. */
 rz_status_t rz_store_ping(rz_sess_t *s, int timeout_ms);

@@ -43,6 +43,10 @@ struct rz_store_t {
     const rz_store_ops_t *ops;
     const char *uri; /* as given; never logged for mongodb (credentials) */
     void *impl;      /* backend state (connection pool, file path, ...) */
+    /* what this process knows of the store's schema (rz_migrations_require), atomics */
+    volatile apr_uint32_t schema_state;      /* 0 unknown, 1 current, 2 behind */
+    volatile apr_uint32_t schema_checked_at; /* rz_now() seconds, low 32 bits */
+    volatile apr_uint32_t schema_reported;   /* 1 once "behind" was reported to a caller */
 };
 
 struct rz_sess_t {

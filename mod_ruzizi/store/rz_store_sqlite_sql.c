@@ -49,6 +49,16 @@ static void q_val(sq_q_t *q, const json_t *v)
     rz_sq_q_add(q, "?");
 }
 
+void rz_sq_q_int(sq_q_t *q, sqlite3_int64 v)
+{
+    sq_bind_t *b = apr_array_push(q->binds);
+
+    memset(b, 0, sizeof(*b));
+    b->kind = B_INT;
+    b->i = v;
+    rz_sq_q_add(q, "?");
+}
+
 static void q_text(sq_q_t *q, const char *t, int len)
 {
     sq_bind_t *b = apr_array_push(q->binds);

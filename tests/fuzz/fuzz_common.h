@@ -25,7 +25,9 @@ static inline void fz_init(void)
     if (!fz_root) {
         apr_initialize();
         json_object_seed(1);
-        apr_pool_create(&fz_root, NULL);
+        if (apr_pool_create(&fz_root, NULL) != APR_SUCCESS) {
+            abort(); /* out of memory: no input can run */
+        }
     }
 }
 
@@ -36,7 +38,9 @@ static inline apr_pool_t *fz_pool(void)
     apr_pool_t *p = NULL;
 
     fz_init();
-    apr_pool_create(&p, fz_root);
+    if (apr_pool_create(&p, fz_root) != APR_SUCCESS) {
+        abort();
+    }
     return p;
 }
 

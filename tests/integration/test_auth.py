@@ -397,7 +397,11 @@ def test_hash_cap_answers_server_busy(start_server):
     identity.create_admin(server, "busy@example.com", "busy-pass-123")
 
     def attempt(_):
-        return login(server, "busy@example.com", "busy-pass-123")
+        # a generous read timeout: the admitted login hashes twice at the moderate cost (verify,
+        # then the upgrade) while each new child builds its moderate dummy hash, which on a loaded
+        # host takes longer than the harness's default 15 s (no time is asserted)
+        return server.post("/api/auth/login", json={"email": "busy@example.com",
+                                                    "password": "busy-pass-123"}, timeout=90)
 
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         results = list(pool.map(attempt, range(6)))

@@ -40,6 +40,7 @@ PLANTED = {
     "domain-httpd": ("domain/rz_users.c", '"http_protocol.h"', "httpd header"),
     "domain-http": ("domain/rz_clients.c", '"http/rz_response.h"', "http/ is not below domain/"),
     "domain-glue": ("domain/rz_images.c", '"rz_config.h"', "glue"),
+    "domain-slots": ("domain/rz_images.c", '"rz_slots.h"', "glue"),
     "domain-route-table": ("domain/rz_system.c", '"rz_routes.h"', "glue"),
     "http-route-table": ("http/rz_router.c", '"rz_routes.h"', "glue"),
     "ctl-http": ("ctl/ruzizi-ctl.c", '"http/rz_router.h"', "http/ is not below ctl/"),

@@ -79,7 +79,7 @@ static void a_open(void)
     rz_store_t *st;
     const char *err = NULL;
 
-    apr_pool_create(&g_ap, NULL);
+    ck_assert_int_eq(apr_pool_create(&g_ap, NULL), APR_SUCCESS);
     A_OK(rz_store_open(&st, g_auri, g_ap, &err));
     A_OK(rz_store_session(&g_as, st, g_ap));
     A_OK(rz_store_ensure_collection(g_as, RZ_AUDIT_COLL, rz_audit_indexes, RZ_AUDIT_NINDEX));
@@ -582,8 +582,8 @@ static int child_append(int idx)
     rz_status_t rv = RZ_OK;
     int i;
 
-    apr_pool_create(&p, NULL);
-    if (rz_store_open(&st, g_auri, p, &err) != RZ_OK || rz_store_session(&s, st, p) != RZ_OK) {
+    if (apr_pool_create(&p, NULL) != APR_SUCCESS || rz_store_open(&st, g_auri, p, &err) != RZ_OK
+        || rz_store_session(&s, st, p) != RZ_OK) {
         fprintf(stderr, "audit child %d: cannot open the store: %s\n", idx, err ? err : "session");
         return 1;
     }

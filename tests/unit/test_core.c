@@ -22,6 +22,7 @@ int main(void)
     srunner_add_suite(sr, time_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, ratelimit_suite());
+    srunner_add_suite(sr, slots_suite());
     srunner_add_suite(sr, pricing_suite());
     srunner_add_suite(sr, route_suite());
     srunner_run_all(sr, CK_NORMAL);

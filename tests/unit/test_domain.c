@@ -63,6 +63,15 @@ static int op_hash_slot(rz_req_t *rq)
     return 1;
 }
 
+static int op_decode_take(rz_req_t *rq)
+{
+    return 1;
+}
+
+static void op_decode_give(rz_req_t *rq)
+{
+}
+
 static int op_rate(rz_req_t *rq, int scope, const char *key, int spend, int *retry)
 {
     return 1;
@@ -90,8 +99,9 @@ static void answer_sent(rz_req_t *rq)
     fn(rq, after_data);
 }
 
-static const rz_req_ops_t ops = {op_store,     op_log,  op_gate_enter, op_gate_leave,
-                                 op_hash_slot, op_rate, op_committed,  op_after_answer};
+static const rz_req_ops_t ops = {op_store,       op_log,        op_gate_enter, op_gate_leave,
+                                 op_hash_slot,   op_rate,       op_committed,  op_after_answer,
+                                 op_decode_take, op_decode_give};
 
 static void setup(void)
 {
@@ -99,7 +109,7 @@ static void setup(void)
     const char *err = NULL;
     int applied = 0;
 
-    apr_pool_create(&pool, NULL);
+    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
     snprintf(dir, sizeof(dir), "/tmp/rz-domain-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ck_assert_int_eq(rz_store_open(&store, apr_psprintf(pool, "sqlite:%s/t.db", dir), pool, &err),
@@ -134,7 +144,7 @@ static rz_req_t *request(const char *body, const char *const *query)
     static rz_principal_t sa = {"0123456789abcdef01234567", "super_admin", NULL, "f", "j", 0, NULL};
     json_error_t e;
 
-    apr_pool_create(&p, pool);
+    ck_assert_int_eq(apr_pool_create(&p, pool), APR_SUCCESS);
     rq = apr_pcalloc(p, sizeof(*rq));
     rq->pool = p;
     rq->ops = &ops;
@@ -161,7 +171,7 @@ static long seen(const char *coll)
     long n = -1;
 
     memset(&q, 0, sizeof(q));
-    apr_pool_create(&p, pool);
+    ck_assert_int_eq(apr_pool_create(&p, pool), APR_SUCCESS);
     ck_assert_int_eq(rz_store_session(&s, store, p), RZ_OK);
     ck_assert_int_eq(rz_store_count(s, coll, &q, &n), RZ_OK);
     apr_pool_destroy(p);

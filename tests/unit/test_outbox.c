@@ -70,7 +70,7 @@ static void ob_open(fx_t *f)
 {
     const char *err = NULL;
 
-    apr_pool_create(&f->pool, NULL);
+    ck_assert_int_eq(apr_pool_create(&f->pool, NULL), APR_SUCCESS);
     ck_assert_msg(rz_store_open(&f->st, g_uri, f->pool, &err) == RZ_OK, "open: %s", err);
     ck_assert_int_eq(rz_store_session(&f->s, f->st, f->pool), RZ_OK);
 }

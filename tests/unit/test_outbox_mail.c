@@ -13,7 +13,7 @@ static apr_pool_t *mp;
 
 static void mail_setup(void)
 {
-    apr_pool_create(&mp, NULL);
+    ck_assert_int_eq(apr_pool_create(&mp, NULL), APR_SUCCESS);
 }
 
 static void mail_teardown(void)

@@ -1,5 +1,5 @@
-/* test_ratelimit.c: unit tests of auth/rz_ratelimit.c: rates, bucket math, keys, eviction, hash
- * cap, and both shared across forked processes. */
+/* test_ratelimit.c: unit tests of auth/rz_ratelimit.c: rates, bucket math, keys, eviction, and
+ * buckets shared across forked processes. */
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
@@ -462,36 +462,9 @@ START_TEST(fullest_is_evicted)
 }
 END_TEST
 
-/* ---- hash cap -------------------------------------------------------------------------------- */
-
-START_TEST(hashcap_limit)
-{
-    ck_assert_int_eq(rz_hashcap_inflight(region), 0);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 1);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 1);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 1);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 0);
-    ck_assert_int_eq(rz_hashcap_inflight(region), 3);
-    rz_hashcap_leave(region);
-    ck_assert_int_eq(rz_hashcap_inflight(region), 2);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 1);
-    ck_assert_int_eq(rz_hashcap_enter(region, 3), 0);
-    rz_hashcap_leave(region);
-    rz_hashcap_leave(region);
-    rz_hashcap_leave(region);
-    ck_assert_int_eq(rz_hashcap_inflight(region), 0);
-    rz_hashcap_leave(region); /* an extra leave never wraps below zero */
-    ck_assert_int_eq(rz_hashcap_inflight(region), 0);
-    ck_assert_int_eq(rz_hashcap_enter(region, 0), 1); /* max < 1 counts as 1 */
-    ck_assert_int_eq(rz_hashcap_enter(region, 0), 0);
-    rz_hashcap_leave(region);
-}
-END_TEST
-
 /* ---- across processes ------------------------------------------------------------------------ */
 
 #define NCHILD 4
-#define HASH_MAX 3
 #define HOT_KEYS 256
 
 /* What the forked children share: the lock, a start flag, results, then the region. */
@@ -499,9 +472,6 @@ typedef struct {
     pthread_mutex_t lock;
     int go;
     int allowed[NCHILD];
-    int entered[NCHILD];
-    int current;  /* hashes in flight as counted by the children themselves */
-    int peak;     /* the highest `current` or rz_hashcap_inflight seen */
     char pad[64]; /* the region starts 8-byte aligned after this */
 } shared_t;
 
@@ -570,36 +540,6 @@ static void child_take(int idx)
     }
 }
 
-/* Raises shared->peak to v (lock-free max). */
-static void note_peak(int v)
-{
-    int cur = __atomic_load_n(&shared->peak, __ATOMIC_RELAXED);
-
-    while (v > cur
-           && !__atomic_compare_exchange_n(&shared->peak, &cur, v, 0, __ATOMIC_RELAXED,
-                                           __ATOMIC_RELAXED)) {
-    }
-}
-
-/* Child body: 3000 enter/leave rounds of the hash cap, no lock. */
-static void child_hash(int idx)
-{
-    int i;
-
-    wait_go();
-    for (i = 0; i < 3000; i++) {
-        if (!rz_hashcap_enter(shared_region(), HASH_MAX)) {
-            continue;
-        }
-        shared->entered[idx]++;
-        note_peak(__atomic_add_fetch(&shared->current, 1, __ATOMIC_ACQ_REL));
-        note_peak(rz_hashcap_inflight(shared_region()));
-        sched_yield();
-        __atomic_sub_fetch(&shared->current, 1, __ATOMIC_ACQ_REL);
-        rz_hashcap_leave(shared_region());
-    }
-}
-
 /* Forks NCHILD children running body, starts them together and reaps them within 20 s (stragglers
  * are killed and fail the test). */
 static void run_children(void (*body)(int))
@@ -654,21 +594,6 @@ START_TEST(processes_share_buckets)
 }
 END_TEST
 
-START_TEST(processes_share_hash_cap)
-{
-    int total = 0, i;
-
-    run_children(child_hash);
-    for (i = 0; i < NCHILD; i++) {
-        total += shared->entered[i];
-    }
-    ck_assert_int_gt(total, 0);
-    ck_assert_int_ge(shared->peak, 1);
-    ck_assert_int_le(shared->peak, HASH_MAX);
-    ck_assert_int_eq(rz_hashcap_inflight(shared_region()), 0);
-}
-END_TEST
-
 Suite *ratelimit_suite(void)
 {
     Suite *s = suite_create("ratelimit");
@@ -693,13 +618,11 @@ Suite *ratelimit_suite(void)
     tcase_add_test(tc, all_limited_refuses_newcomer);
     tcase_add_test(tc, full_buckets_are_reused_freely);
     tcase_add_test(tc, fullest_is_evicted);
-    tcase_add_test(tc, hashcap_limit);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
 
     tcase_add_checked_fixture(mp, mp_setup, mp_teardown);
     tcase_add_test(mp, processes_share_buckets);
-    tcase_add_test(mp, processes_share_hash_cap);
     tcase_set_timeout(mp, 60);
     suite_add_tcase(s, mp);
     return s;

@@ -46,7 +46,7 @@ void fx_open(fx_t *f)
 {
     const char *err = NULL;
 
-    apr_pool_create(&f->pool, NULL);
+    ck_assert_int_eq(apr_pool_create(&f->pool, NULL), APR_SUCCESS);
     RZ_IS(rz_store_open(&f->st, g_uri, f->pool, &err), RZ_OK);
     RZ_IS(rz_store_session(&f->s, f->st, f->pool), RZ_OK);
 }
@@ -776,6 +776,7 @@ static Suite *store_suite(void)
     store_add_write_tests(tc);
     suite_add_tcase(s, tc);
     store_add_uow_tests(s, setup, teardown);
+    store_add_sqlite_tests(s, setup, teardown);
     return s;
 }
 

@@ -56,5 +56,8 @@ void fx_close(fx_t *f);
 void store_add_write_tests(TCase *tc);
 /* Adds the unit-of-work, concurrency and SQLite-only test cases (test_store_uow.c). */
 void store_add_uow_tests(Suite *s, void (*setup)(void), void (*teardown)(void));
+/* Adds the statement cache, connection pool and per-store schema tests, SQLite only
+ * (test_store_sqlite.c). */
+void store_add_sqlite_tests(Suite *s, void (*setup)(void), void (*teardown)(void));
 
 #endif

@@ -63,7 +63,7 @@ START_TEST(test_uow_commit)
     idc = ins(c, J("{'name':'c'}"));
     RZ_OK_(rz_store_counter_next(F.s, cnt, &v));
     ck_assert_int_eq(v, 1);
-    apr_pool_create(&p2, F.pool);
+    ck_assert_int_eq(apr_pool_create(&p2, F.pool), APR_SUCCESS);
     RZ_OK_(rz_store_session(&s2, F.st, p2));
 
     RZ_OK_(rz_store_begin(F.s, keys, 3));
@@ -149,7 +149,7 @@ START_TEST(test_uow_pool_cleanup)
     double t0;
 
     ins(c, J("{'name':'keep'}"));
-    apr_pool_create(&sp, F.pool);
+    ck_assert_int_eq(apr_pool_create(&sp, F.pool), APR_SUCCESS);
     RZ_OK_(rz_store_session(&s2, F.st, sp));
     RZ_OK_(rz_store_begin(s2, keys, 1));
     ck_assert_int_eq(rz_store_insert(s2, c, J("{'name':'ghost'}"), &id), RZ_OK);
@@ -160,7 +160,7 @@ START_TEST(test_uow_pool_cleanup)
     ck_assert_int_eq(count_in(F.s, c), 1);
     /* the keys and the store are free again at once */
     t0 = now_s();
-    apr_pool_create(&sp, F.pool);
+    ck_assert_int_eq(apr_pool_create(&sp, F.pool), APR_SUCCESS);
     RZ_OK_(rz_store_session(&s2, F.st, sp));
     ck_assert_int_eq(rz_store_begin(s2, keys, 1), RZ_OK);
     ck_assert_int_eq(rz_store_insert(s2, c, J("{'name':'real'}"), NULL), RZ_OK);
@@ -206,8 +206,8 @@ static int child_main(child_fn fn, const void *arg, int idx, int startfd)
     if (read(startfd, &b, 1) < 0) { /* EOF when the parent has forked everyone */
         return 1;
     }
-    apr_pool_create(&p, NULL);
-    if (rz_store_open(&st, g_uri, p, &err) != RZ_OK || rz_store_session(&s, st, p) != RZ_OK) {
+    if (apr_pool_create(&p, NULL) != APR_SUCCESS || rz_store_open(&st, g_uri, p, &err) != RZ_OK
+        || rz_store_session(&s, st, p) != RZ_OK) {
         fprintf(stderr, "child %d: cannot open the store: %s\n", idx, err ? err : "session");
         return 1;
     }
@@ -535,7 +535,7 @@ START_TEST(test_sqlite_pragmas)
     rz_sess_t *ss[2];
     int i;
 
-    apr_pool_create(&p2, F.pool);
+    ck_assert_int_eq(apr_pool_create(&p2, F.pool), APR_SUCCESS);
     RZ_OK_(rz_store_session(&s2, F.st, p2)); /* a second, freshly opened connection */
     ss[0] = F.s;
     ss[1] = s2;
