@@ -55,9 +55,12 @@ static const char *const view_fields[] = {"id",
                                           "isActive",
                                           NULL};
 
-/* accommodationCount and pricingModes (distinct, sorted) from the accommodations collection. */
+/* accommodationCount and pricingModes (distinct, sorted) from the accommodations collection,
+ * reading only the pricingMode of each unit, in any order. */
 static rz_status_t accommodation_stats(rz_req_t *rq, rz_sess_t *s, const char *id, json_t *out)
 {
+    static const char *const fields[] = {"pricingMode", NULL};
+    static const rz_find_opt_t opt = {fields, 1};
     rz_cond_t c = {"establishmentId", RZ_EQ, rz_json_pool_own(rq->pool, json_string(id))};
     static const char *const modes[] = {"hourly", "monthly", "nightly", NULL};
     rz_query_t q;
@@ -69,7 +72,7 @@ static rz_status_t accommodation_stats(rz_req_t *rq, rz_sess_t *s, const char *i
     memset(&q, 0, sizeof(q));
     q.all = &c;
     q.nall = 1;
-    if ((st = rz_store_find(s, "accommodations", &q, &found, NULL)) != RZ_OK) {
+    if ((st = rz_store_find_opt(s, "accommodations", &q, &opt, &found, NULL)) != RZ_OK) {
         json_decref(pm);
         return st;
     }

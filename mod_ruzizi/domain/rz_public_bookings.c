@@ -230,10 +230,13 @@ static rz_status_t avail_units(rz_req_t *rq, rz_sess_t *s, const avail_in_t *in,
 /* The set (object id -> true) of units of the establishment holding a blocking booking that
  * overlaps [in, out), read for the whole establishment in ONE query, however many units it has:
  * establishmentId EQ, status IN blocking, checkIn < out, checkOut > in (the bookings_open index
- * (establishmentId, status, checkIn) serves the first three). */
+ * (establishmentId, status, checkIn, checkOut) serves all four). Only accommodationId is read,
+ * in no particular order: the store decodes no booking document and sorts nothing. */
 static rz_status_t avail_busy(rz_req_t *rq, rz_sess_t *s, const char *est_id, int64_t t_in,
                               int64_t t_out, json_t **busy)
 {
+    static const char *const fields[] = {"accommodationId", NULL};
+    static const rz_find_opt_t opt = {fields, 1};
     apr_pool_t *p = rq->pool;
     json_t *blocking = rz_json_pool_own(p, json_array()), *found, *b;
     char in_s[21], out_s[21];
@@ -254,7 +257,7 @@ static rz_status_t avail_busy(rz_req_t *rq, rz_sess_t *s, const char *est_id, in
     c[q.nall++] = (rz_cond_t){"checkIn", RZ_LT, rz_json_pool_own(p, json_string(out_s))};
     c[q.nall++] = (rz_cond_t){"checkOut", RZ_GT, rz_json_pool_own(p, json_string(in_s))};
     q.all = c;
-    if ((st = rz_store_find(s, RZ_BOOKINGS, &q, &found, NULL)) != RZ_OK) {
+    if ((st = rz_store_find_opt(s, RZ_BOOKINGS, &q, &opt, &found, NULL)) != RZ_OK) {
         return st;
     }
     *busy = rz_json_pool_own(p, json_object());

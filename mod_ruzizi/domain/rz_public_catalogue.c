@@ -276,9 +276,12 @@ static int est_list_read(rz_req_t *rq, rz_vctx_t *v, est_list_t *L)
 }
 
 /* The ids of establishments having at least one accommodation of one of `modes` (the pricingModes
- * of the view are computed from every unit, so the filter agrees with what is shown). */
+ * of the view are computed from every unit, so the filter agrees with what is shown). Reads only
+ * the establishmentId of those units, in any order. */
 static rz_status_t ests_with_modes(rz_req_t *rq, rz_sess_t *s, json_t *modes, json_t **ids)
 {
+    static const char *const fields[] = {"establishmentId", NULL};
+    static const rz_find_opt_t opt = {fields, 1};
     rz_cond_t c = {"pricingMode", RZ_IN, modes};
     rz_query_t q;
     json_t *found, *doc, *seen = rz_json_pool_own(rq->pool, json_object());
@@ -288,7 +291,7 @@ static rz_status_t ests_with_modes(rz_req_t *rq, rz_sess_t *s, json_t *modes, js
     memset(&q, 0, sizeof(q));
     q.all = &c;
     q.nall = 1;
-    if ((st = rz_store_find(s, RZ_ACCOMMODATIONS, &q, &found, NULL)) != RZ_OK) {
+    if ((st = rz_store_find_opt(s, RZ_ACCOMMODATIONS, &q, &opt, &found, NULL)) != RZ_OK) {
         return st;
     }
     *ids = rz_json_pool_own(rq->pool, json_array());
@@ -481,9 +484,11 @@ static int acc_list_read(rz_req_t *rq, rz_vctx_t *v, acc_list_t *L)
     return rz_v_ok(v) ? 0 : -1;
 }
 
-/* The ids of every active establishment (a JSON array owned by rq->pool). */
+/* The ids of every active establishment (a JSON array owned by rq->pool), in any order. */
 static rz_status_t active_ids(rz_req_t *rq, rz_sess_t *s, json_t **ids)
 {
+    static const char *const fields[] = {"isActive", NULL}; /* the id comes with any projection */
+    static const rz_find_opt_t opt = {fields, 1};
     rz_cond_t c = {"isActive", RZ_EQ, json_true()};
     rz_query_t q;
     json_t *found, *doc;
@@ -493,7 +498,7 @@ static rz_status_t active_ids(rz_req_t *rq, rz_sess_t *s, json_t **ids)
     memset(&q, 0, sizeof(q));
     q.all = &c;
     q.nall = 1;
-    if ((st = rz_store_find(s, RZ_ESTABLISHMENTS, &q, &found, NULL)) != RZ_OK) {
+    if ((st = rz_store_find_opt(s, RZ_ESTABLISHMENTS, &q, &opt, &found, NULL)) != RZ_OK) {
         return st;
     }
     *ids = rz_json_pool_own(rq->pool, json_array());

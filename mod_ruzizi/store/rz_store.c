@@ -171,6 +171,29 @@ static rz_status_t check_conds(rz_sess_t *s, const rz_cond_t *c, int n)
     return RZ_OK;
 }
 
+/* A projection: NULL, or 1..RZ_PROJECTION_MAX distinct top-level names other than id and
+ * version. */
+static rz_status_t check_projection(rz_sess_t *s, const char *const *fields)
+{
+    int i, j;
+
+    if (!fields) {
+        return RZ_OK;
+    }
+    for (i = 0; fields[i]; i++) {
+        if (i >= RZ_PROJECTION_MAX || !valid_path(fields[i]) || strchr(fields[i], '.')
+            || reserved_path(fields[i])) {
+            return fail(s, RZ_INVALID, "invalid projection field");
+        }
+        for (j = 0; j < i; j++) {
+            if (strcmp(fields[i], fields[j]) == 0) {
+                return fail(s, RZ_INVALID, "repeated projection field");
+            }
+        }
+    }
+    return i > 0 ? RZ_OK : fail(s, RZ_INVALID, "empty projection");
+}
+
 static rz_status_t check_query(rz_sess_t *s, const rz_query_t *q)
 {
     rz_status_t rv;
@@ -460,15 +483,27 @@ rz_status_t rz_store_get(rz_sess_t *s, const char *coll, const char *id, json_t 
 rz_status_t rz_store_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
                           long *total)
 {
+    return rz_store_find_opt(s, coll, q, NULL, out, total);
+}
+
+rz_status_t rz_store_find_opt(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                              const rz_find_opt_t *opt, json_t **out, long *total)
+{
+    static const rz_find_opt_t whole = {NULL, 0};
     rz_status_t rv;
     long tot = 0;
 
     reset(s);
     *out = NULL;
-    if ((rv = check_coll(s, coll)) != RZ_OK || (rv = check_query(s, q)) != RZ_OK) {
+    opt = opt ? opt : &whole;
+    if ((rv = check_coll(s, coll)) != RZ_OK || (rv = check_query(s, q)) != RZ_OK
+        || (rv = check_projection(s, opt->fields)) != RZ_OK) {
         return rv;
     }
-    rv = s->st->ops->find(s, coll, q, out, q->want_total ? &tot : NULL);
+    if (opt->unordered && (q->sort || q->skip > 0)) {
+        return fail(s, RZ_INVALID, "an unordered query has no sort and no skip");
+    }
+    rv = s->st->ops->find(s, coll, q, opt, out, q->want_total ? &tot : NULL);
     if (rv == RZ_OK && !json_is_array(*out)) {
         rv = fail(s, RZ_ERROR, "backend returned no result array");
     }

@@ -146,6 +146,24 @@ typedef struct {
 rz_status_t rz_store_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
                           long *total);
 
+#define RZ_PROJECTION_MAX 8
+
+/* How much of the matches a reader needs (rz_store_find_opt); all zero = rz_store_find. */
+typedef struct {
+    const char *const *fields; /* NULL: whole documents; else a projection: a NULL-terminated list
+                                  of 1..RZ_PROJECTION_MAX distinct top-level field names (no
+                                  dots; not "id" or "version"): each document then holds "id"
+                                  and those of these fields it has, as stored, nothing else */
+    int unordered;             /* 1: matches in any order, so the store sorts nothing (the
+                                  query's sort must be NULL and its skip 0) */
+} rz_find_opt_t;
+
+/* rz_store_find reading only what `opt` asks for (opt may be NULL). Projected documents are
+ * partial views for reading: never write them back. RZ_INVALID for a bad projection or an
+ * unordered query with a sort or a skip. */
+rz_status_t rz_store_find_opt(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                              const rz_find_opt_t *opt, json_t **out, long *total);
+
 /* Convenience: the first match of `all` conditions or RZ_NOT_FOUND. */
 rz_status_t rz_store_find_one(rz_sess_t *s, const char *coll, const rz_cond_t *all, int nall,
                               json_t **out);

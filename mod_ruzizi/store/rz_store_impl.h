@@ -24,8 +24,8 @@ typedef struct rz_store_ops_t {
                                      int nidx);
     rz_status_t (*insert)(rz_sess_t *s, const char *coll, json_t *doc);
     rz_status_t (*get)(rz_sess_t *s, const char *coll, const char *id, json_t **out);
-    rz_status_t (*find)(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
-                        long *total);
+    rz_status_t (*find)(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                        const rz_find_opt_t *opt, json_t **out, long *total); /* opt not NULL */
     rz_status_t (*count)(rz_sess_t *s, const char *coll, const rz_query_t *q, long *count);
     rz_status_t (*update)(rz_sess_t *s, const char *coll, const char *id, const rz_update_t *u,
                           int64_t expected_version, json_t **out);

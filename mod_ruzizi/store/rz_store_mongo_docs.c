@@ -55,9 +55,30 @@ done:
     return st;
 }
 
-/* Runs find and appends every document to `arr`. */
+/* `doc` (taken over) restricted to "id" and `fields`: what the projection document asked for,
+ * kept exact on a server that ignores projections (jongodb sends whole documents). */
+static json_t *projected(json_t *doc, const char *const *fields)
+{
+    json_t *out, *v;
+    int i;
+
+    if (!doc || !fields) {
+        return doc;
+    }
+    out = json_object();
+    json_object_set(out, "id", json_object_get(doc, "id"));
+    for (i = 0; fields[i]; i++) {
+        if ((v = json_object_get(doc, fields[i])) != NULL) {
+            json_object_set(out, fields[i], v);
+        }
+    }
+    json_decref(doc);
+    return out;
+}
+
+/* Runs find and appends every document (its `fields` only, when not NULL) to `arr`. */
 static rz_status_t run_find(rz_sess_t *s, const char *coll, const bson_t *filter, bson_t *opts,
-                            json_t *arr)
+                            const char *const *fields, json_t *arr)
 {
     mongoc_collection_t *c = rz_mongo_coll(s, coll);
     mongoc_cursor_t *cur = NULL;
@@ -72,7 +93,7 @@ static rz_status_t run_find(rz_sess_t *s, const char *coll, const bson_t *filter
     }
     cur = mongoc_collection_find_with_opts(c, filter, opts, NULL);
     while (mongoc_cursor_next(cur, &b)) {
-        doc = rz_mongo_bson_to_doc(b);
+        doc = projected(rz_mongo_bson_to_doc(b), fields);
         if (!doc) {
             st = rz_mongo_err(s, RZ_ERROR, "mongodb find: a stored document cannot be read");
             goto done;
@@ -99,7 +120,7 @@ rz_status_t rz_mongo_get(rz_sess_t *s, const char *coll, const char *id, json_t 
 
     BSON_APPEND_UTF8(&filter, "_id", id);
     BSON_APPEND_INT64(&opts, "limit", 1);
-    st = run_find(s, coll, &filter, &opts, arr);
+    st = run_find(s, coll, &filter, &opts, NULL, arr);
     if (st == RZ_OK && json_array_size(arr) == 0) {
         st = rz_mongo_err(s, RZ_NOT_FOUND, "mongodb get: no such document");
     } else if (st == RZ_OK) {
@@ -133,33 +154,42 @@ static rz_status_t count_filter(rz_sess_t *s, const char *coll, const bson_t *fi
     return st;
 }
 
-rz_status_t rz_mongo_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
-                          long *total)
+rz_status_t rz_mongo_find(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                          const rz_find_opt_t *opt, json_t **out, long *total)
 {
     bson_t filter = BSON_INITIALIZER;
     bson_t opts = BSON_INITIALIZER;
-    bson_t sort;
+    bson_t sort, proj;
     json_t *arr = json_array();
-    int dir = q->sort_desc ? -1 : 1;
+    int dir = q->sort_desc ? -1 : 1, i;
     rz_status_t st;
 
     if ((st = rz_mongo_filter(s, &filter, q->all, q->nall, q->any, q->nany)) != RZ_OK) {
         goto done;
     }
-    /* ties always broken by id, in the same direction */
-    bson_append_document_begin(&opts, "sort", -1, &sort);
-    if (q->sort && strcmp(rz_mongo_path(q->sort), "_id") != 0) {
-        BSON_APPEND_INT32(&sort, q->sort, dir);
+    /* ties always broken by id, in the same direction; no sort at all when unordered */
+    if (!opt->unordered) {
+        bson_append_document_begin(&opts, "sort", -1, &sort);
+        if (q->sort && strcmp(rz_mongo_path(q->sort), "_id") != 0) {
+            BSON_APPEND_INT32(&sort, q->sort, dir);
+        }
+        BSON_APPEND_INT32(&sort, "_id", dir);
+        bson_append_document_end(&opts, &sort);
     }
-    BSON_APPEND_INT32(&sort, "_id", dir);
-    bson_append_document_end(&opts, &sort);
+    if (opt->fields) { /* a projection document: {f: 1, ...}; _id comes with it */
+        bson_append_document_begin(&opts, "projection", -1, &proj);
+        for (i = 0; opt->fields[i]; i++) {
+            BSON_APPEND_INT32(&proj, opt->fields[i], 1);
+        }
+        bson_append_document_end(&opts, &proj);
+    }
     if (q->skip > 0) {
         BSON_APPEND_INT64(&opts, "skip", q->skip);
     }
     if (q->limit > 0) {
         BSON_APPEND_INT64(&opts, "limit", q->limit);
     }
-    if ((st = run_find(s, coll, &filter, &opts, arr)) != RZ_OK) {
+    if ((st = run_find(s, coll, &filter, &opts, opt->fields, arr)) != RZ_OK) {
         goto done;
     }
     if (q->want_total && total) {

@@ -88,8 +88,8 @@ const char *rz_mongo_path(const char *field);
 /* --- rz_store_mongo_docs.c: document operations (the ops table entries) --- */
 rz_status_t rz_mongo_insert(rz_sess_t *s, const char *coll, json_t *doc);
 rz_status_t rz_mongo_get(rz_sess_t *s, const char *coll, const char *id, json_t **out);
-rz_status_t rz_mongo_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
-                          long *total);
+rz_status_t rz_mongo_find(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                          const rz_find_opt_t *opt, json_t **out, long *total);
 rz_status_t rz_mongo_count(rz_sess_t *s, const char *coll, const rz_query_t *q, long *count);
 rz_status_t rz_mongo_update(rz_sess_t *s, const char *coll, const char *id, const rz_update_t *u,
                             int64_t expected_version, json_t **out);

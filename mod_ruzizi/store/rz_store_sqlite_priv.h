@@ -103,8 +103,8 @@ rz_status_t rz_sq_step_done(rz_sess_t *s, sqlite3_stmt *st, const char *what);
 rz_status_t rz_sq_open(rz_store_t *st, const char *uri, const char **err);
 rz_status_t rz_sq_session(rz_sess_t *s);
 rz_status_t rz_sq_get(rz_sess_t *s, const char *coll, const char *id, json_t **out);
-rz_status_t rz_sq_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
-                       long *total);
+rz_status_t rz_sq_find(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                       const rz_find_opt_t *opt, json_t **out, long *total);
 rz_status_t rz_sq_count(rz_sess_t *s, const char *coll, const rz_query_t *q, long *count);
 rz_status_t rz_sq_ensure_collection(rz_sess_t *s, const char *coll, const rz_index_def_t *idx,
                                     int nidx);

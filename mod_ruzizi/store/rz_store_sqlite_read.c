@@ -101,8 +101,64 @@ rz_status_t rz_sq_count(rz_sess_t *s, const char *coll, const rz_query_t *q, lon
     return rv;
 }
 
+/* The SELECT list of a projection: id, then the value and the JSON type of every field. The
+ * fields are extracted by SQLite (which parses a document once per row for all of them), so no
+ * whole document crosses into jansson. */
+static const char *projection_columns(apr_pool_t *p, const char *const *fields)
+{
+    const char *cols = "id", *val, *type;
+    int i;
+
+    for (i = 0; fields[i]; i++) {
+        rz_sq_field_exprs(p, fields[i], &val, &type);
+        cols = apr_pstrcat(p, cols, ", ", val, ", ", type, NULL);
+    }
+    return cols;
+}
+
+/* The projected document of the current row (columns of projection_columns): "id" and every
+ * field present, typed as stored. */
+static rz_status_t row_projection(rz_sess_t *s, sqlite3_stmt *st, const char *const *fields,
+                                  json_t **out)
+{
+    json_t *doc = json_object(), *v;
+    json_error_t e;
+    const char *type, *text;
+    int i, col;
+
+    json_object_set_new(doc, "id", json_string((const char *)sqlite3_column_text(st, 0)));
+    for (i = 0; fields[i]; i++) {
+        col = 1 + 2 * i;
+        if (!(type = (const char *)sqlite3_column_text(st, col + 1))) {
+            continue; /* missing */
+        }
+        text = (const char *)sqlite3_column_text(st, col);
+        if (strcmp(type, "null") == 0) {
+            v = json_null();
+        } else if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0) {
+            v = json_boolean(type[0] == 't');
+        } else if (strcmp(type, "integer") == 0 && sqlite3_column_type(st, col) == SQLITE_INTEGER) {
+            v = json_integer(sqlite3_column_int64(st, col));
+        } else if (strcmp(type, "integer") == 0 || strcmp(type, "real") == 0) {
+            v = json_real(sqlite3_column_double(st, col));
+        } else if (strcmp(type, "text") == 0) {
+            v = json_stringn(text ? text : "", (size_t)sqlite3_column_bytes(st, col));
+        } else { /* object or array: its JSON text */
+            v = text ? json_loads(text, JSON_DECODE_ANY, &e) : NULL;
+        }
+        if (!v) {
+            json_decref(doc);
+            s->err = "sqlite: a stored field cannot be read";
+            return RZ_ERROR;
+        }
+        json_object_set_new(doc, fields[i], v);
+    }
+    *out = doc;
+    return RZ_OK;
+}
+
 static rz_status_t select_docs(rz_sess_t *s, apr_pool_t *p, const char *coll, const rz_query_t *q,
-                               json_t *arr)
+                               const rz_find_opt_t *opt, json_t *arr)
 {
     sq_q_t *b = rz_sq_q_new(p);
     sqlite3_stmt *st = NULL;
@@ -111,13 +167,16 @@ static rz_status_t select_docs(rz_sess_t *s, apr_pool_t *p, const char *coll, co
     json_t *doc;
     int rc;
 
-    rz_sq_q_add(b, apr_psprintf(p, "SELECT doc FROM \"%s\"", coll));
+    rz_sq_q_add(b, apr_psprintf(p, "SELECT %s FROM \"%s\"",
+                                opt->fields ? projection_columns(p, opt->fields) : "doc", coll));
     rz_sq_q_where(b, q->all, q->nall, q->any, q->nany);
     if (q->sort) {
         rz_sq_field_exprs(p, q->sort, &val, &type);
     }
     /* NULL (missing) sorts first ascending and last descending, as in MongoDB */
-    if (strcmp(val, "id") != 0) {
+    if (opt->unordered) {
+        /* no ORDER BY: SQLite returns rows in the order of the index it reads, with no sort */
+    } else if (strcmp(val, "id") != 0) {
         rz_sq_q_add(b, apr_pstrcat(p, " ORDER BY ", val, dir, ", id", dir, NULL));
     } else {
         rz_sq_q_add(b, apr_pstrcat(p, " ORDER BY id", dir, NULL));
@@ -132,7 +191,8 @@ static rz_status_t select_docs(rz_sess_t *s, apr_pool_t *p, const char *coll, co
         goto done;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rv = row_doc(s, st, &doc)) != RZ_OK) {
+        rv = opt->fields ? row_projection(s, st, opt->fields, &doc) : row_doc(s, st, &doc);
+        if (rv != RZ_OK) {
             goto done;
         }
         json_array_append_new(arr, doc);
@@ -145,8 +205,8 @@ done:
     return rv;
 }
 
-rz_status_t rz_sq_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json_t **out,
-                       long *total)
+rz_status_t rz_sq_find(rz_sess_t *s, const char *coll, const rz_query_t *q,
+                       const rz_find_opt_t *opt, json_t **out, long *total)
 {
     apr_pool_t *p;
     rz_status_t rv;
@@ -164,7 +224,7 @@ rz_status_t rz_sq_find(rz_sess_t *s, const char *coll, const rz_query_t *q, json
         return rv;
     }
     *out = json_array();
-    rv = select_docs(s, p, coll, q, *out);
+    rv = select_docs(s, p, coll, q, opt, *out);
     if (rv == RZ_OK && total) {
         rv = count_where(s, p, coll, q, total);
     }

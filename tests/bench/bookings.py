@@ -592,26 +592,34 @@ def replay_queries(srv, est_id, units, day_in, clock):
     """Times (python sqlite3, same library) the SQL the SQLite backend generates for the two store
     queries of GET /api/public/availability and the free() check of a booking creation, as they
     are written at the time of writing (rz_public_bookings.c, rz_bookings.c,
-    rz_store_sqlite_sql.c); prints ms, rows and query plans. A diagnostic of where the time goes,
-    not a measurement of the endpoint."""
+    rz_store_sqlite_sql.c, rz_store_sqlite_read.c: keep them in step); prints ms, rows and query
+    plans. A diagnostic of where the time goes, not a measurement of the endpoint."""
+    def ex(f):
+        return f"json_extract(doc,'$.{f}')"
+
     def eq(f):
-        return f"(json_extract(doc,'$.{f}') = ? AND json_type(doc,'$.{f}') IN ('text'))"
+        return f"({ex(f)} = ? AND typeof({ex(f)}) = 'text')"
 
     def rel(f, op):
-        return f"(json_extract(doc,'$.{f}') {op} ? AND json_type(doc,'$.{f}') IN ('text'))"
-    status_in = "(0" + "".join(" OR " + eq("status") for _ in BLOCKING) + ")"
+        return f"({ex(f)} {op} ? AND typeof({ex(f)}) = 'text')"
+
+    def is_in(f, n):
+        return f"({ex(f)} IN ({','.join('?' * n)}) AND typeof({ex(f)}) = 'text')"
     t_in, t_out = clock.ts(clock.night_in(day_in)), clock.ts(clock.night_out(day_in + 3))
-    busy = (f"SELECT doc FROM \"bookings\" WHERE 1 AND {eq('establishmentId')} AND {status_in} "
-            f"AND {rel('checkIn', '<')} AND {rel('checkOut', '>')} "
-            "ORDER BY id ASC LIMIT -1 OFFSET 0")
+    busy = (f"SELECT id, {ex('accommodationId')}, json_type(doc,'$.accommodationId') "
+            f"FROM \"bookings\" WHERE 1 AND {eq('establishmentId')} AND "
+            f"{is_in('status', len(BLOCKING))} AND {rel('checkIn', '<')} AND "
+            f"{rel('checkOut', '>')} LIMIT -1 OFFSET 0")
     unit_q = (f"SELECT doc FROM \"accommodations\" WHERE 1 AND {eq('establishmentId')} AND "
-              f"{eq('status')} AND (0 OR {eq('pricingMode')} OR {eq('pricingMode')}) AND "
+              f"{eq('status')} AND {is_in('pricingMode', 2)} AND "
               "(json_extract(doc,'$.capacity.maxGuests') >= ? AND "
               "json_type(doc,'$.capacity.maxGuests') IN ('integer','real')) "
               "ORDER BY id ASC LIMIT -1 OFFSET 0")
     hourly = next(u["id"] for u in units if u["mode"] == "hourly")
-    free_q = (f"SELECT doc FROM \"bookings\" WHERE 1 AND {eq('accommodationId')} AND {status_in} "
-              f"AND {rel('checkIn', '<')} AND {rel('checkOut', '>')} ORDER BY id ASC "
+    low = clock.ts(clock.night_in(day_in) - 2 * 86400)  # rz_stay_max_seconds(hourly)
+    free_q = (f"SELECT doc FROM \"bookings\" WHERE 1 AND {eq('accommodationId')} AND "
+              f"{is_in('status', len(BLOCKING))} AND {rel('checkIn', '<')} AND "
+              f"{rel('checkIn', '>')} AND {rel('checkOut', '>')} ORDER BY id ASC "
               "LIMIT 1 OFFSET 0")
     db = sqlite3.connect(f"file:{sqlite_path(srv)}?mode=ro", uri=True, timeout=30)
     try:
@@ -621,7 +629,7 @@ def replay_queries(srv, est_id, units, day_in, clock):
                 ("availability: candidate units", unit_q,
                  (est_id, "available", "nightly", "monthly", 2)),
                 ("create: free(u) on an hourly unit", free_q,
-                 (hourly,) + BLOCKING + (t_out, t_in))):
+                 (hourly,) + BLOCKING + (t_out, low, t_in))):
             plan = " / ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, args))
             times = []
             for _ in range(3):

@@ -100,7 +100,7 @@ def main():
     harness.run_ctl(uri, "migrate")
     harness.chown_to_run_user(data)
     srv = harness.Server(ca, uri, "sqlite", extra_conf=UNLIMITED + (
-        "<Location /bench-trivial>\n    SetHandler ruzizi-trivial\n</Location>\n"))
+        "<Location /bench-trivial>\n    Require all granted\n    SetHandler ruzizi-trivial\n</Location>\n"))
     srv.start()
     try:
         identity.create_admin(srv, "bench@example.com", "bench-pass-1")

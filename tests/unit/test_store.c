@@ -774,6 +774,7 @@ static Suite *store_suite(void)
     }
     tcase_add_test(tc, test_paging_and_find_one);
     store_add_write_tests(tc);
+    store_add_read_tests(tc);
     suite_add_tcase(s, tc);
     store_add_uow_tests(s, setup, teardown);
     store_add_sqlite_tests(s, setup, teardown);

@@ -54,6 +54,8 @@ void fx_close(fx_t *f);
 
 /* Adds the update/delete/counter/migration tests to the conformance case (test_store_write.c). */
 void store_add_write_tests(TCase *tc);
+/* Adds the projection and unordered read tests to the conformance case (test_store_read.c). */
+void store_add_read_tests(TCase *tc);
 /* Adds the unit-of-work, concurrency and SQLite-only test cases (test_store_uow.c). */
 void store_add_uow_tests(Suite *s, void (*setup)(void), void (*teardown)(void));
 /* Adds the statement cache, connection pool and per-store schema tests, SQLite only
