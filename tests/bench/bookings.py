@@ -32,11 +32,10 @@ every field of domain/rz_bookings.h (version 1, base-rate pricing quotes, client
 fake clients that are not inserted in the clients collection).
 
 usage (a test build: configure --enable-test-hooks; wrk installed):
-  mkdir -p /tmp/build-F && cd /tmp/build-F && /work/main/configure --enable-test-hooks && make -j2
-  cd /work/main
-  RUZIZI_BUILD_DIR=/tmp/build-F /usr/bin/python3 tests/bench/run.py --bookings-only
-  RUZIZI_BUILD_DIR=/tmp/build-F /usr/bin/python3 tests/bench/run.py --bookings-only --quick
-  RUZIZI_BUILD_DIR=/tmp/build-F /usr/bin/python3 tests/bench/run.py --bookings   # all figures
+  (from the repository's root; build/test, made by scripts/test, is such a build)
+  RUZIZI_BUILD_DIR=build/test /usr/bin/python3 tests/bench/run.py --bookings-only
+  RUZIZI_BUILD_DIR=build/test /usr/bin/python3 tests/bench/run.py --bookings-only --quick
+  RUZIZI_BUILD_DIR=build/test /usr/bin/python3 tests/bench/run.py --bookings   # all figures
 options: --seconds N (per figure, default 5; --quick 3), --connections N (default 16),
   --quick (10,000 and 100,000 bookings), --skip-10x, --bookings-seed N, --keep-data (keep the
 store, about 1.8 GB at 1,000,000 bookings; it is deleted by default).
