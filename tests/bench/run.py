@@ -6,7 +6,9 @@ test suite and never a pass/fail check.
 usage: RUZIZI_BUILD_DIR=build/test tests/bench/run.py [--seconds 5] [--connections 16]
        [--bookings | --bookings-only] [--quick] [--skip-10x]
 (needs a test build: configure --enable-test-hooks, for the `ruzizi-trivial` handler)
---bookings adds the booking figures of tests/bench/bookings.py (availability at 100k and 1M
+At the end it prints the resident memory (VmRSS) of each httpd child when the figures began and
+when they ended, with the requests sent in between (a leak shows as growth; children replaced by
+httpd meanwhile are named). --bookings adds the booking figures of tests/bench/bookings.py (availability at 100k and 1M
 bookings, POST /api/bookings throughput and an overlap check); --bookings-only runs just those."""
 import argparse
 import os
@@ -28,6 +30,38 @@ UNLIMITED = "".join(f"RuziziRateLimit {s} 1000000/s 1000000\n" for s in (
 UNLIMITED += "RuziziRateLimit availability-ip 1000000/min\n"  # bookings.py
 
 
+def child_rss(srv):
+    """{pid: VmRSS in kB} of the server's children (the processes whose parent is its httpd)."""
+    rss = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        m = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+        if m and re.search(rf"^PPid:\s+{srv.proc.pid}$", text, re.M):
+            rss[int(status.parent.name)] = int(m.group(1))
+    return rss
+
+
+def print_rss(start, end):
+    """The RSS lines: each child's start -> end, and the children that came or went."""
+    print(f"RSS of each child over {requests_sent()[0]:,} wrk requests (start -> end):")
+    for pid in sorted(set(start) | set(end)):
+        a, b = start.get(pid), end.get(pid)
+        if a is not None and b is not None:
+            print(f"  child {pid}: {a / 1024:7.1f} MB -> {b / 1024:7.1f} MB  ({(b - a) / 1024:+.1f} MB)")
+        else:
+            print(f"  child {pid}: {'started meanwhile' if a is None else 'replaced meanwhile'} "
+                  f"({(a or b) / 1024:.1f} MB)")
+
+
+def requests_sent(add=0, _total=[0]):
+    """The wrk requests counted so far (plus `add`); a one-element list: [total]."""
+    _total[0] += add
+    return _total
+
+
 def wrk(url, seconds, connections, headers=(), script=None):
     """Runs wrk; returns (requests/s, p99 ms, non-2xx count)."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
@@ -37,6 +71,8 @@ def wrk(url, seconds, connections, headers=(), script=None):
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    sent = re.search(r"(\d+) requests in", out)
+    requests_sent(int(sent.group(1)) if sent else 0)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -106,8 +142,10 @@ def main():
         identity.create_admin(srv, "bench@example.com", "bench-pass-1")
         token = identity.login(srv, "bench@example.com", "bench-pass-1")["tokens"]["accessToken"]
         s, c = args.seconds, args.connections
+        rss_start = child_rss(srv)
         if args.bookings_only:
             bookings.run(srv, token, args, work)
+            print_rss(rss_start, child_rss(srv))
             return
         base, base_p99, _ = wrk(srv.url("/bench-trivial"), s, c)
         print(f"trivial handler           {base:9.0f} req/s  p99 {base_p99:7.2f} ms   (1.00)")
@@ -138,6 +176,7 @@ def main():
               f"503 SERVER_BUSY/other non-2xx: {bad})")
         if args.bookings:
             bookings.run(srv, token, args, work)
+        print_rss(rss_start, child_rss(srv))
     finally:
         srv.stop()
         if (args.bookings or args.bookings_only) and not args.keep_data:
