@@ -7,9 +7,10 @@ usage: RUZIZI_BUILD_DIR=build/test tests/bench/run.py [--seconds 5] [--connectio
        [--bookings | --bookings-only] [--quick] [--skip-10x]
 (needs a test build: configure --enable-test-hooks, for the `ruzizi-trivial` handler)
 At the end it prints the resident memory (VmRSS) of each httpd child when the figures began and
-when they ended, with the requests sent in between (a leak shows as growth; children replaced by
-httpd meanwhile are named). --bookings adds the booking figures of tests/bench/bookings.py (availability at 100k and 1M
-bookings, POST /api/bookings throughput and an overlap check); --bookings-only runs just those."""
+when they ended, with the requests run.py's own figures sent in between (a leak shows as growth;
+children replaced by httpd meanwhile are named).
+--bookings adds the booking figures of tests/bench/bookings.py (availability at 100k and 1M bookings,
+POST /api/bookings throughput and an overlap check); --bookings-only runs just those."""
 import argparse
 import os
 import re
@@ -44,9 +45,13 @@ def child_rss(srv):
     return rss
 
 
+WRK_REQUESTS = [0]  # the requests wrk() has sent in this run (not those of bookings.py's figures)
+
+
 def print_rss(start, end):
     """The RSS lines: each child's start -> end, and the children that came or went."""
-    print(f"RSS of each child over {requests_sent()[0]:,} wrk requests (start -> end):")
+    print(f"RSS of each child, start -> end ({WRK_REQUESTS[0]:,} requests of run.py's figures, "
+          f"plus any of the booking figures):")
     for pid in sorted(set(start) | set(end)):
         a, b = start.get(pid), end.get(pid)
         if a is not None and b is not None:
@@ -54,12 +59,6 @@ def print_rss(start, end):
         else:
             print(f"  child {pid}: {'started meanwhile' if a is None else 'replaced meanwhile'} "
                   f"({(a or b) / 1024:.1f} MB)")
-
-
-def requests_sent(add=0, _total=[0]):
-    """The wrk requests counted so far (plus `add`); a one-element list: [total]."""
-    _total[0] += add
-    return _total
 
 
 def wrk(url, seconds, connections, headers=(), script=None):
@@ -72,7 +71,7 @@ def wrk(url, seconds, connections, headers=(), script=None):
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     sent = re.search(r"(\d+) requests in", out)
-    requests_sent(int(sent.group(1)) if sent else 0)
+    WRK_REQUESTS[0] += int(sent.group(1)) if sent else 0
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
